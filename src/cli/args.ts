@@ -1,0 +1,106 @@
+/**
+ * A small argv parser: `--key value`, `--key=value`, boolean `--flag`, repeatable keys, and positionals.
+ * Which keys are flags (take no value) and which may repeat is declared by the command.
+ */
+import { CalibraError } from '../errors.js';
+
+export interface ArgSpec {
+  /** Keys that take no value. */
+  readonly flags?: readonly string[];
+  /** Keys that take a value. */
+  readonly values?: readonly string[];
+  /** Value keys that may be given more than once (collected in order). */
+  readonly repeatable?: readonly string[];
+}
+
+export interface ParsedArgs {
+  readonly positionals: readonly string[];
+  readonly flags: ReadonlySet<string>;
+  readonly values: ReadonlyMap<string, readonly string[]>;
+}
+
+export function parseArgs(argv: readonly string[], spec: ArgSpec, command: string): ParsedArgs {
+  const flagSet = new Set(spec.flags ?? []);
+  const valueSet = new Set([...(spec.values ?? []), ...(spec.repeatable ?? [])]);
+  const repeatable = new Set(spec.repeatable ?? []);
+  const positionals: string[] = [];
+  const flags = new Set<string>();
+  const values = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (!a.startsWith('--') || a === '--') { positionals.push(a); continue; }
+    const eq = a.indexOf('=');
+    const key = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+    if (flagSet.has(key)) {
+      if (eq >= 0) throw new CalibraError('E_USAGE', `--${key} takes no value`, { fix: `write --${key} alone`, where: `calibra ${command}` });
+      flags.add(key);
+      continue;
+    }
+    if (!valueSet.has(key)) {
+      const known = [...flagSet, ...valueSet].map((k) => `--${k}`).join(', ');
+      throw new CalibraError('E_USAGE', `unknown option --${key}`, { where: `calibra ${command}`, fix: `known options: ${known}; see calibra ${command} --help` });
+    }
+    let value: string;
+    if (eq >= 0) value = a.slice(eq + 1);
+    else {
+      const next = argv[i + 1];
+      if (next === undefined || (next.startsWith('--') && next.length > 2)) {
+        throw new CalibraError('E_USAGE', `--${key} needs a value`, { where: `calibra ${command}`, fix: `write --${key} VALUE` });
+      }
+      value = next;
+      i++;
+    }
+    const list = values.get(key) ?? [];
+    if (list.length > 0 && !repeatable.has(key)) {
+      throw new CalibraError('E_USAGE', `--${key} given twice`, { where: `calibra ${command}`, fix: `give --${key} once` });
+    }
+    list.push(value);
+    values.set(key, list);
+  }
+  return { positionals, flags, values };
+}
+
+/** The single value of `key`, or undefined. */
+export function getValue(args: ParsedArgs, key: string): string | undefined {
+  return args.values.get(key)?.[0];
+}
+
+/** The single value of `key`; a usage error naming the key when absent. */
+export function requireValue(args: ParsedArgs, key: string, command: string): string {
+  const v = getValue(args, key);
+  if (v === undefined) throw new CalibraError('E_USAGE', `missing --${key}`, { where: `calibra ${command}`, fix: `add --${key} ...; see calibra ${command} --help` });
+  return v;
+}
+
+/** A numeric option with bounds; a usage error naming the key and the allowed range. */
+export function numberValue(args: ParsedArgs, key: string, command: string, fallback: number, opts: { min?: number; max?: number; integer?: boolean } = {}): number {
+  const raw = getValue(args, key);
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  const bad = !Number.isFinite(v) || (opts.integer === true && !Number.isInteger(v)) || (opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max);
+  if (bad) {
+    const range = `${opts.integer === true ? 'an integer' : 'a number'}${opts.min !== undefined ? ` >= ${opts.min}` : ''}${opts.max !== undefined ? ` <= ${opts.max}` : ''}`;
+    throw new CalibraError('E_USAGE', `--${key} ${JSON.stringify(raw)} is not valid`, { where: `calibra ${command}`, fix: `give ${range}` });
+  }
+  return v;
+}
+
+/** Comma-separated list value (also accepts repeated keys). */
+export function listValue(args: ParsedArgs, key: string): string[] | undefined {
+  const all = args.values.get(key);
+  if (all === undefined) return undefined;
+  return all.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** `--option k=v` pairs into a record (numbers and booleans parsed). */
+export function keyValueOptions(args: ParsedArgs, key: string, command: string): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const pair of args.values.get(key) ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new CalibraError('E_USAGE', `--${key} ${JSON.stringify(pair)} is not k=v`, { where: `calibra ${command}`, fix: `write --${key} name=value` });
+    const k = pair.slice(0, eq);
+    const v = pair.slice(eq + 1);
+    out[k] = v === 'true' ? true : v === 'false' ? false : v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+/**
+ * argv -> command -> exit code. The only place that maps errors to exit codes:
+ * a CalibraError prints one line and exits 2; anything else prints its stack and exits 1.
+ */
+import { CalibraError, formatError } from '../errors.js';
+import type { CliIo } from './io.js';
+import { commands } from './registry.js';
+import { VERSION } from '../version.js';
+
+export function mainHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 8);
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    `calibra ${VERSION}: make a classifier's confidence mean what it says`,
+    '',
+    'usage: calibra <command> [options]    (calibra <command> --help for its options)',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'Exit codes: 0 ok, 1 the job failed, 2 bad input or usage (one line naming the file, the place and the fix).',
+    '',
+  ].join('\n');
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(mainHelp());
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (command === undefined) {
+    io.stderr(`calibra: E_USAGE: unknown command ${JSON.stringify(name)} (fix: one of ${commands.map((c) => c.name).join(', ')}; see calibra --help)\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof CalibraError) {
+      io.stderr(`${formatError(e)}\n`);
+      return 2;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.stderr(`calibra: internal error in ${name}: ${err.stack ?? err.message}\n`);
+    return 1;
+  }
+}

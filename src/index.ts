@@ -1,0 +1,7 @@
+/** calibra's public API: re-exports only. */
+export * from './errors.js';
+export * from './math/matrix.js';
+export * from './math/softmax.js';
+export * from './math/rng.js';
+export * from './math/adam.js';
+export type * from './calibrators/types.js';
