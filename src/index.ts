@@ -5,3 +5,5 @@ export * from './math/softmax.js';
 export * from './math/rng.js';
 export * from './math/adam.js';
 export type * from './calibrators/types.js';
+export * from './data/index.js';
+export * from './metrics/index.js';

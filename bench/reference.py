@@ -1,0 +1,262 @@
+#!/usr/bin/python3
+"""Reference-stack side of calibra's benchmark (issue 7).
+
+Runs one workload on the Python reference stack (Debian's numpy / scipy / scikit-learn / torch) on the
+same input files the TypeScript side reads, and prints one JSON line:
+  {"workload": ..., "impl": ..., "times_s": [...], "peak_rss_mb": ..., "result": {...}, "versions": {...}}
+`result` holds a few numbers so the harness can check that both sides computed the same thing.
+
+Usage: bench/reference.py WORKLOAD DIR REPEATS
+"""
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+
+
+def versions():
+    out = {"numpy": np.__version__, "python": sys.version.split()[0]}
+    for mod in ("scipy", "sklearn", "torch"):
+        try:
+            out[mod] = __import__(mod).__version__
+        except Exception:  # noqa: BLE001 - a missing library is reported, not fatal
+            pass
+    return out
+
+
+def timed(fn, repeats):
+    times, result = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return times, result
+
+
+def log_softmax(z):
+    m = z.max(axis=1, keepdims=True)
+    s = z - m
+    return s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+
+
+def ece_equal_width(conf, correct, bins):
+    # edges b/B; first bin [0, 1/B], then (lo, hi]  (calibra's default convention)
+    idx = np.clip(np.ceil(conf * bins).astype(np.int64) - 1, 0, bins - 1)
+    n = np.bincount(idx, minlength=bins).astype(np.float64)
+    sc = np.bincount(idx, weights=conf, minlength=bins)
+    sa = np.bincount(idx, weights=correct, minlength=bins)
+    gap = np.abs(sc - sa)
+    nz = n > 0
+    ece = gap.sum() / len(conf)
+    mce = (gap[nz] / n[nz]).max()
+    rms = np.sqrt(((sc[nz] - sa[nz]) ** 2 / n[nz]).sum() / len(conf))
+    return ece, mce, rms
+
+
+def ece_equal_mass(conf, correct, bins):
+    order = np.argsort(conf, kind="stable")
+    n = len(conf)
+    total = 0.0
+    for b in range(bins):
+        lo, hi = (b * n) // bins, ((b + 1) * n) // bins
+        if hi > lo:
+            sel = order[lo:hi]
+            total += abs(conf[sel].sum() - correct[sel].sum())
+    return total / n
+
+
+def w1_metrics(d):
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    logits = np.load(f"{d}/logits.npy")
+    labels = np.load(f"{d}/labels.npy").astype(np.int64)
+
+    def run():
+        z = logits.astype(np.float64)
+        lsm = log_softmax(z)
+        p = np.exp(lsm)
+        n, k = p.shape
+        pred = p.argmax(axis=1)
+        conf = p[np.arange(n), pred]
+        correct = (pred == labels).astype(np.float64)
+        ece, mce, rms = ece_equal_width(conf, correct, 15)
+        ece_em = ece_equal_mass(conf, correct, 15)
+        onehot = np.zeros_like(p)
+        onehot[np.arange(n), labels] = 1.0
+        cw = 0.0
+        for c in range(k):
+            cw += ece_equal_width(p[:, c], onehot[:, c], 15)[0]
+        cw /= k
+        brier = ((p - onehot) ** 2).sum(axis=1).mean()
+        brier_top = ((conf - correct) ** 2).mean()
+        nll = -lsm[np.arange(n), labels].mean()
+        auroc = roc_auc_score(correct, conf)
+        aupr_s = average_precision_score(correct, conf)
+        aupr_e = average_precision_score(1 - correct, -conf)
+        order = np.argsort(conf, kind="stable")
+        ks = np.abs(np.cumsum(conf[order] - correct[order]) / n).max()
+        return {"accuracy": correct.mean(), "ece": ece, "ece_em": ece_em, "mce": mce, "rmsce": rms,
+                "cw_ece": cw, "brier": brier, "brier_top": brier_top, "nll": nll, "auroc": auroc,
+                "aupr_success": aupr_s, "aupr_error": aupr_e, "ks": ks}
+
+    return run
+
+
+def w2_ts_torch(d):
+    import torch
+
+    logits = torch.from_numpy(np.load(f"{d}/logits.npy").astype(np.float32))
+    labels = torch.from_numpy(np.load(f"{d}/labels.npy").astype(np.int64))
+
+    def run():
+        # The CA paper's code: nn.Parameter T=1.5, LBFGS(lr=0.01, max_iter=50), CE on logits / T.
+        t = torch.nn.Parameter(torch.ones(1) * 1.5)
+        opt = torch.optim.LBFGS([t], lr=0.01, max_iter=50)
+        ce = torch.nn.CrossEntropyLoss()
+
+        def closure():
+            opt.zero_grad()
+            loss = ce(logits / t, labels)
+            loss.backward()
+            return loss
+
+        opt.step(closure)
+        return {"T": float(t.item())}
+
+    return run
+
+
+def w2_ts_scipy(d):
+    from scipy.optimize import minimize_scalar
+    from scipy.special import logsumexp
+
+    logits = np.load(f"{d}/logits.npy").astype(np.float64)
+    labels = np.load(f"{d}/labels.npy").astype(np.int64)
+    n = logits.shape[0]
+    true_logit = logits[np.arange(n), labels]
+
+    def run():
+        def nll(log_t):
+            inv = np.exp(-log_t)
+            return (logsumexp(logits * inv, axis=1) - true_logit * inv).mean()
+
+        res = minimize_scalar(nll, bounds=(-5.0, 5.0), method="bounded", options={"xatol": 1e-8})
+        return {"T": float(np.exp(res.x)), "nll": float(res.fun)}
+
+    return run
+
+
+def w3_isotonic(d):
+    from sklearn.isotonic import IsotonicRegression
+
+    scores = np.load(f"{d}/scores.npy").astype(np.float64)
+    targets = np.load(f"{d}/targets.npy").astype(np.float64)
+
+    def run():
+        iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+        iso.fit(scores, targets)
+        pred = iso.predict(scores)
+        return {"mean_prediction": float(pred.mean()), "thresholds": int(len(iso.X_thresholds_))}
+
+    return run
+
+
+def ca_features(orig, views, k=4):
+    top = np.argsort(-orig, axis=1, kind="stable")[:, :k]
+    feats = []
+    for v in views:
+        p = np.exp(log_softmax(v))
+        feats.append(np.take_along_axis(p, top, axis=1))
+    return np.concatenate(feats, axis=1)
+
+
+def w4_ca_torch(d):
+    import torch
+
+    z = np.load(f"{d}/original.npy").astype(np.float32)
+    views = [np.load(f"{d}/{name}.npy").astype(np.float32) for name in ("rotation", "greyscale", "colorjitter")]
+    labels = np.load(f"{d}/labels.npy").astype(np.int64)
+    feats = torch.from_numpy(ca_features(z, views).astype(np.float32))
+    logits = torch.from_numpy(z)
+    y = torch.from_numpy(labels)
+
+    def run():
+        torch.manual_seed(10)
+        net = torch.nn.Sequential(torch.nn.Linear(12, 5), torch.nn.ReLU(), torch.nn.Linear(5, 1))
+        opt = torch.optim.Adam(net.parameters(), lr=1e-4)
+        n = logits.shape[0]
+        last = 0.0
+        for _epoch in range(10):
+            perm = torch.randperm(n)
+            for s in range(0, n, 1000):
+                idx = perm[s:s + 1000]
+                zt, ft, yt = logits[idx], feats[idx], y[idx]
+                t = torch.clamp(net(ft), 0.1, 10.0)
+                p = torch.softmax(zt / t, dim=1)
+                conf, pred = p.max(dim=1)
+                correct = (pred == yt).float()
+                a = correct.mean()
+                w = torch.where(correct > 0, 1 - a, a)
+                l = (conf - correct) ** 2
+                loss = (w * l).sum() / w.sum().clamp_min(1e-12)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                last = float(loss.item())
+        return {"final_batch_loss": last}
+
+    return run
+
+
+def w5_matrix_scaling_torch(d):
+    import torch
+
+    logits = torch.from_numpy(np.load(f"{d}/logits.npy").astype(np.float64))
+    labels = torch.from_numpy(np.load(f"{d}/labels.npy").astype(np.int64))
+    k = logits.shape[1]
+
+    def run():
+        # Matrix scaling on logits with an L2 penalty on W - I and b, float64, L-BFGS (strong Wolfe).
+        w = torch.nn.Parameter(torch.eye(k, dtype=torch.float64))
+        b = torch.nn.Parameter(torch.zeros(k, dtype=torch.float64))
+        opt = torch.optim.LBFGS([w, b], lr=1.0, max_iter=500, tolerance_grad=1e-7, tolerance_change=1e-12,
+                                history_size=10, line_search_fn="strong_wolfe")
+        lam = 1e-3
+        eye = torch.eye(k, dtype=torch.float64)
+
+        def closure():
+            opt.zero_grad()
+            out = logits @ w.T + b
+            loss = torch.nn.functional.cross_entropy(out, labels) + lam * (((w - eye) ** 2).sum() + (b ** 2).sum())
+            loss.backward()
+            return loss
+
+        loss = opt.step(closure)
+        return {"loss": float(loss.item())}
+
+    return run
+
+
+WORKLOADS = {
+    "W1-metrics": w1_metrics,
+    "W2-ts-torch": w2_ts_torch,
+    "W2-ts-scipy": w2_ts_scipy,
+    "W3-isotonic": w3_isotonic,
+    "W4-ca-torch": w4_ca_torch,
+    "W5-matrix-scaling-torch": w5_matrix_scaling_torch,
+}
+
+
+def main():
+    name, d, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    run = WORKLOADS[name](d)
+    times, result = timed(run, repeats)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(json.dumps({"workload": name, "times_s": times, "peak_rss_mb": peak,
+                      "result": {k: float(v) for k, v in result.items()}, "versions": versions()}))
+
+
+if __name__ == "__main__":
+    main()

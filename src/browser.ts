@@ -1,0 +1,34 @@
+/**
+ * Browser entry of calibra: the browser-safe core (math, metrics, calibrators and model files, byte-level
+ * parsers of .npy/.npz/.csv/.json, and the report's SVG/HTML builders). Nothing here imports a Node
+ * built-in; `npm run build:web` bundles it with esbuild to web/dist/calibra.browser.js (ESM).
+ *
+ * @example
+ * ```js
+ * import { loadModelJson, parseCsvMatrix } from './calibra.browser.js';
+ * const model = loadModelJson(jsonText, 'model.json');
+ * const probs = model.predictProba({ logits: parseCsvMatrix(csvText) });
+ * ```
+ */
+export * from './errors.js';
+export * from './math/matrix.js';
+export * from './math/softmax.js';
+export * from './math/rng.js';
+export * from './metrics/binning.js';
+export * from './metrics/summary.js';
+export { calibratorSpecs, getCalibrator } from './calibrators/registry.js';
+export { loadModelJson, loadModelObject, serializeModel, MODEL_FORMAT, MODEL_VERSION } from './calibrators/model-file.js';
+export type * from './calibrators/types.js';
+export { parseNpy, encodeNpy, toFloat64Array } from './data/npy.js';
+export { parseNpz, encodeNpz } from './data/npz.js';
+export { parseCsvMatrix, formatCsvMatrix } from './data/csv.js';
+export { parseJsonArray } from './data/json.js';
+export * from './report/types.js';
+export * from './report/svg.js';
+export * from './report/smooth-curve.js';
+export * from './report/charts/reliability.js';
+export * from './report/charts/smooth.js';
+export * from './report/charts/histograms.js';
+export * from './report/charts/class-grid.js';
+export * from './report/charts/metric-bins.js';
+export { VERSION } from './version.js';

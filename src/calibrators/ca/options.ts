@@ -1,0 +1,97 @@
+/**
+ * Settings of correctness-aware (CA) calibration (Liu et al. 2024, arXiv 2404.13016), kept apart from the
+ * learned values: one place that validates `RawOptions` and fills the documented defaults per mode.
+ * Cost: O(number of options).
+ */
+import { CalibraError } from '../../errors.js';
+import { checkOptionKeys, choiceOption, numberOption } from '../checks.js';
+import type { RawOptions } from '../types.js';
+
+/** Training mode: `faithful` reproduces the published loop; `robust` (default) is the documented fix. */
+export type CaMode = 'faithful' | 'robust';
+/** Training objective: CA (the paper), CE ("CE only" ablation) or full-vector Brier/MSE. */
+export type CaLoss = 'ca' | 'ce' | 'mse';
+/** Per-batch sample weights: `balanced` (correct 1−acc, wrong acc, as the published code) or `none` (plain mean). */
+export type CaWeighting = 'balanced' | 'none';
+/** How the network output r becomes T: `clamp` = clamp(r, 0.1, 10) (published); `sigmoid` = exp(ln0.1 + ln100·σ(r)), smooth, T(0) = 1. */
+export type CaHead = 'clamp' | 'sigmoid';
+/** Held-out selection criterion of robust mode. */
+export type CaSelect = 'nll' | 'ece' | 'loss';
+
+/** The default transformed views, in order (ca-method.md §2.1). */
+export const DEFAULT_VIEWS: readonly string[] = ['rotation', 'greyscale', 'colorjitter'];
+
+/** Fully resolved CA settings. */
+export interface CaOptions {
+  readonly mode: CaMode;
+  readonly loss: CaLoss;
+  readonly weighting: CaWeighting;
+  readonly head: CaHead;
+  /** Names of the transformed views used as features, in order; empty = "CA only" (original-only features). */
+  readonly viewsUsed: readonly string[];
+  /** Top-k classes of the original logits read from each view. */
+  readonly k: number;
+  /** Hidden width of the MLP. */
+  readonly hidden: number;
+  readonly lr: number;
+  /** Faithful: number of epochs. Robust: the maximum number of epochs. */
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly seed: number;
+  /** Robust: fraction of the calibration set held out for early stopping / selection. */
+  readonly holdout: number;
+  /** Robust: epochs without held-out improvement before stopping. */
+  readonly patience: number;
+  readonly select: CaSelect;
+}
+
+/** Option keys accepted by `ca` (for `--option k=v` and the CLI flags). */
+export const CA_OPTION_KEYS: readonly string[] = ['mode', 'loss', 'weighting', 'head', 'viewsUsed', 'k', 'hidden', 'lr', 'epochs', 'batchSize', 'seed', 'holdout', 'patience', 'select'];
+
+/** Defaults shown by `calibra fit --help` (robust mode; faithful mode switches to the published values). */
+export const CA_DEFAULTS: Readonly<Record<string, string | number | boolean>> = {
+  mode: 'robust', loss: 'ca', weighting: 'none (robust) | balanced (faithful)', head: 'sigmoid (robust) | clamp (faithful)',
+  viewsUsed: DEFAULT_VIEWS.join(','), k: 4, hidden: 5, lr: '1e-2 (robust) | 1e-4 (faithful)', epochs: '300 max (robust) | 10 (faithful)',
+  batchSize: 1000, holdout: 0.2, patience: 20, select: 'nll',
+};
+
+/** Parses a view list: "rotation,greyscale", "" or "none" (= no views, "CA only"). */
+export function parseViewList(raw: string | number | boolean | undefined): readonly string[] {
+  if (raw === undefined) return DEFAULT_VIEWS;
+  const s = String(raw).trim();
+  if (s === '' || s === 'none') return [];
+  const names = s.split(',').map((x) => x.trim());
+  for (const n of names) {
+    if (n === '') throw new CalibraError('E_OPTION', `ca: option viewsUsed='${s}' has an empty view name`, { fix: 'give viewsUsed as comma-separated view names, e.g. rotation,greyscale,colorjitter, or none' });
+  }
+  if (new Set(names).size !== names.length) throw new CalibraError('E_OPTION', `ca: option viewsUsed='${s}' repeats a view`, { fix: 'list each view once' });
+  return names;
+}
+
+/**
+ * Validates `raw` and fills the defaults of its mode (faithful: clamp head, balanced weights, lr 1e-4, 10 epochs;
+ * robust: sigmoid head, no weights, lr 1e-2, up to 300 epochs with held-out early stopping).
+ * @example resolveCaOptions({mode: 'faithful'}, 0).lr // 1e-4
+ */
+export function resolveCaOptions(raw: RawOptions, seed: number): CaOptions {
+  const m = 'ca';
+  checkOptionKeys(raw, CA_OPTION_KEYS, m);
+  const mode = choiceOption<CaMode>(raw, 'mode', ['faithful', 'robust'], 'robust', m);
+  const faithful = mode === 'faithful';
+  return {
+    mode,
+    loss: choiceOption<CaLoss>(raw, 'loss', ['ca', 'ce', 'mse'], 'ca', m),
+    weighting: choiceOption<CaWeighting>(raw, 'weighting', ['balanced', 'none'], faithful ? 'balanced' : 'none', m),
+    head: choiceOption<CaHead>(raw, 'head', ['clamp', 'sigmoid'], faithful ? 'clamp' : 'sigmoid', m),
+    viewsUsed: parseViewList(raw['viewsUsed']),
+    k: numberOption(raw, 'k', 4, m, { min: 1, integer: true }),
+    hidden: numberOption(raw, 'hidden', 5, m, { min: 1, max: 4096, integer: true }),
+    lr: numberOption(raw, 'lr', faithful ? 1e-4 : 1e-2, m, { min: 0 }),
+    epochs: numberOption(raw, 'epochs', faithful ? 10 : 300, m, { min: 1, integer: true }),
+    batchSize: numberOption(raw, 'batchSize', 1000, m, { min: 1, integer: true }),
+    seed: numberOption(raw, 'seed', seed, m, { min: 0, max: 4294967295, integer: true }),
+    holdout: numberOption(raw, 'holdout', 0.2, m, { min: 0.01, max: 0.9 }),
+    patience: numberOption(raw, 'patience', 20, m, { min: 1, integer: true }),
+    select: choiceOption<CaSelect>(raw, 'select', ['nll', 'ece', 'loss'], 'nll', m),
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * `calibra report`: fits calibration methods on a validation set, evaluates them on one or more test sets,
+ * and writes one self-contained HTML report (summary table, diagrams, metric definitions); optionally PNGs
+ * of the reliability diagrams.
+ */
+import { CalibraError } from '../../errors.js';
+import type { Matrix } from '../../math/matrix.js';
+import { probsToLogits } from '../../math/softmax.js';
+import { calibratorSpecs, getCalibrator } from '../../calibrators/registry.js';
+import type { CalibrationInput, FittedCalibrator, LabelledInput, RawOptions, ViewLogits } from '../../calibrators/types.js';
+import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, loadViewsFile } from '../../data/files.js';
+import { presetMetricIds } from '../../metrics/ids.js';
+import { renderReport } from '../../report/html.js';
+import type { ReportInput, ReportMethod, ReportTestSet } from '../../report/types.js';
+import { writeReportFiles } from '../../report/node/files.js';
+import { getValue, keyValueOptions, listValue, numberValue, parseArgs, requireValue } from '../args.js';
+import type { Command } from '../command.js';
+import type { CliIo } from '../io.js';
+import { createProgress } from '../progress.js';
+
+const NAME = 'report';
+
+const USAGE = `usage: calibra report --val-logits F --val-labels F --test-logits F --test-labels F --out report.html [options]
+
+Fits each method on the validation set, evaluates it on every test set, and writes one self-contained HTML
+file (no network): a summary table (methods x test sets, best per column marked), reliability diagrams
+(binned, smooth with a bootstrap band), confidence histograms, per-class grids, per-sample temperatures for
+CA, an ECE-vs-bins curve, and the exact metric definitions.
+
+Inputs (.npy, .npz, .csv or .json; logits N x K, labels N integers or one-hot):
+  --val-logits F --val-labels F     validation set the methods are fitted on
+  --val-views F                     instead: a views file (original logits, views, labels), needed by 'ca'
+  --test-logits F --test-labels F   the test set named "test"
+  --test-views F                    instead: a views file for "test"
+  --test-set NAME=LOGITS,LABELS     another test set (repeatable); NAME=VIEWS.npz for a views file
+  --probs                           the logits files hold probabilities (ln p is used as logits)
+
+Methods and metrics:
+  --methods a,b,...                 methods to fit (default: every registered method the inputs allow;
+                                    'none', the uncalibrated softmax, is always the first row)
+  --option METHOD.KEY=VALUE         a method option, e.g. --option ca.epochs=200 (repeatable)
+  --metrics ids | --preset NAME     table metrics (default: accuracy, ece, ece_em, mce, cw_ece, smece,
+                                    brier, nll, auroc); presets: default, ca-paper, sweep
+  --primary ID                      metric that marks the best method (default ece)
+  --bins B --scheme S               bins of the diagrams (default 15, equal-width | equal-mass)
+  --bootstrap R                     bootstrap resamples of the smooth band (default 100, 0 = none)
+  --seed S                          seed of fitting and bootstrap (default 0)
+
+Output:
+  --out report.html                 the report (refuses to overwrite without --force)
+  --png-dir D                       also write every reliability diagram as PNG into D
+  --title T                         heading (default "calibra report")
+  --force                           overwrite existing files
+
+Example:
+  calibra report --val-logits val_logits.npy --val-labels val_labels.npy \\
+    --test-logits test_logits.npy --test-labels test_labels.npy --methods ts,isotonic --out report.html
+`;
+
+interface LoadedSet {
+  readonly name: string;
+  readonly logits: Matrix;
+  readonly labels: Int32Array;
+  readonly views?: ViewLogits;
+}
+
+function loadPair(name: string, logitsFile: string, labelsFile: string, probs: boolean): LoadedSet {
+  const logits = probs ? probsToLogits(loadProbs(logitsFile)) : loadLogits(logitsFile);
+  const labels = loadLabels(labelsFile, logits.cols);
+  checkLabelsMatch(logits, labels, logitsFile, labelsFile);
+  return { name, logits, labels };
+}
+
+function loadViews(name: string, file: string): LoadedSet {
+  const v = loadViewsFile(file);
+  return { name, logits: v.original, labels: v.labels, views: v.views };
+}
+
+function loadSet(args: ReturnType<typeof parseArgs>, prefix: 'val' | 'test', probs: boolean): LoadedSet | undefined {
+  const views = getValue(args, `${prefix}-views`);
+  const logits = getValue(args, `${prefix}-logits`);
+  const labels = getValue(args, `${prefix}-labels`);
+  const name = prefix === 'val' ? 'validation' : 'test';
+  if (views !== undefined) {
+    if (logits !== undefined || labels !== undefined) throw new CalibraError('E_USAGE', `give either --${prefix}-views or --${prefix}-logits/--${prefix}-labels, not both`, { where: `calibra ${NAME}`, fix: `drop one of them` });
+    return loadViews(name, views);
+  }
+  if (logits === undefined && labels === undefined) return undefined;
+  if (logits === undefined || labels === undefined) throw new CalibraError('E_USAGE', `--${prefix}-logits and --${prefix}-labels go together`, { where: `calibra ${NAME}`, fix: `give both files` });
+  return loadPair(name, logits, labels, probs);
+}
+
+function parseTestSetArg(spec: string, probs: boolean): LoadedSet {
+  const eq = spec.indexOf('=');
+  const name = eq > 0 ? spec.slice(0, eq) : '';
+  const files = eq > 0 ? spec.slice(eq + 1).split(',').map((s) => s.trim()).filter((s) => s.length > 0) : [];
+  if (name === '' || files.length < 1 || files.length > 2) {
+    throw new CalibraError('E_USAGE', `--test-set ${JSON.stringify(spec)} is not NAME=LOGITS,LABELS or NAME=VIEWS`, { where: `calibra ${NAME}`, fix: 'write e.g. --test-set noisy=noisy_logits.npy,noisy_labels.npy' });
+  }
+  return files.length === 1 ? loadViews(name, files[0] as string) : loadPair(name, files[0] as string, files[1] as string, probs);
+}
+
+/** `--option ca.epochs=200` → { ca: { epochs: 200 } }. */
+function methodOptions(args: ReturnType<typeof parseArgs>): Map<string, Record<string, string | number | boolean>> {
+  const out = new Map<string, Record<string, string | number | boolean>>();
+  for (const [key, value] of Object.entries(keyValueOptions(args, 'option', NAME))) {
+    const dot = key.indexOf('.');
+    if (dot <= 0) throw new CalibraError('E_USAGE', `--option ${key}=... does not name a method`, { where: `calibra ${NAME}`, fix: 'write --option METHOD.KEY=VALUE, e.g. --option ts.maxIter=100' });
+    const method = key.slice(0, dot);
+    const rec = out.get(method) ?? {};
+    rec[key.slice(dot + 1)] = value;
+    out.set(method, rec);
+  }
+  return out;
+}
+
+/** Per-sample temperatures of models that have them (CA's and PTS's `predictTemperatures`). */
+function temperaturesOf(model: FittedCalibrator, input: CalibrationInput): Float64Array | undefined {
+  const m = model as FittedCalibrator & { predictTemperatures?: unknown };
+  if (typeof m.predictTemperatures !== 'function') return undefined;
+  return (m.predictTemperatures as (i: CalibrationInput) => Float64Array).call(model, input);
+}
+
+function chooseMethods(requested: string[] | undefined, haveViews: boolean): string[] {
+  const ids = requested ?? calibratorSpecs.filter((s) => s.input !== 'views' || haveViews).map((s) => s.id);
+  for (const id of ids) {
+    const spec = getCalibrator(id);
+    if (spec.input === 'views' && !haveViews) {
+      throw new CalibraError('E_VIEWS_MISMATCH', `method '${id}' needs views of every sample`, { where: `calibra ${NAME}`, fix: 'give --val-views and --test-views (calibra views writes them), or drop it from --methods' });
+    }
+  }
+  return ['none', ...ids.filter((id) => id !== 'none')];
+}
+
+function runReport(argv: readonly string[], io: CliIo): number {
+  const args = parseArgs(argv, {
+    flags: ['force', 'probs'],
+    values: ['val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title'],
+    repeatable: ['test-set', 'option'],
+  }, NAME);
+  const out = requireValue(args, 'out', NAME);
+  const force = args.flags.has('force');
+  const probs = args.flags.has('probs');
+  const seed = numberValue(args, 'seed', NAME, 0, { integer: true, min: 0 });
+  const bins = numberValue(args, 'bins', NAME, 15, { integer: true, min: 1, max: 1000 });
+  const bootstrap = numberValue(args, 'bootstrap', NAME, 100, { integer: true, min: 0, max: 10000 });
+  const scheme = getValue(args, 'scheme') ?? 'equal-width';
+  if (scheme !== 'equal-width' && scheme !== 'equal-mass') throw new CalibraError('E_USAGE', `--scheme ${JSON.stringify(scheme)} is unknown`, { where: `calibra ${NAME}`, fix: 'use equal-width or equal-mass' });
+  const metricList = listValue(args, 'metrics');
+  const preset = getValue(args, 'preset');
+  if (metricList !== undefined && preset !== undefined) throw new CalibraError('E_USAGE', 'give --metrics or --preset, not both', { where: `calibra ${NAME}`, fix: 'drop one' });
+  const metricIds = metricList ?? (preset !== undefined ? presetMetricIds(preset) : undefined);
+
+  const val = loadSet(args, 'val', probs);
+  if (val === undefined) throw new CalibraError('E_USAGE', 'missing the validation set', { where: `calibra ${NAME}`, fix: 'give --val-logits F --val-labels F (or --val-views F)' });
+  const tests: LoadedSet[] = [];
+  const mainTest = loadSet(args, 'test', probs);
+  if (mainTest !== undefined) tests.push(mainTest);
+  for (const spec of args.values.get('test-set') ?? []) tests.push(parseTestSetArg(spec, probs));
+  if (tests.length === 0) throw new CalibraError('E_USAGE', 'missing a test set', { where: `calibra ${NAME}`, fix: 'give --test-logits F --test-labels F, --test-views F or --test-set NAME=LOGITS,LABELS' });
+  const names = new Set<string>();
+  for (const t of tests) {
+    if (names.has(t.name)) throw new CalibraError('E_USAGE', `test set name '${t.name}' is used twice`, { where: `calibra ${NAME}`, fix: 'give each --test-set its own name' });
+    names.add(t.name);
+    if (t.logits.cols !== val.logits.cols) throw new CalibraError('E_SHAPE', `test set '${t.name}' has ${t.logits.cols} classes, the validation set ${val.logits.cols}`, { fix: 'use logits of the same model for all sets' });
+  }
+  const haveViews = val.views !== undefined && tests.every((t) => t.views !== undefined);
+  const methodIds = chooseMethods(listValue(args, 'methods'), haveViews);
+  const options = methodOptions(args);
+  for (const key of options.keys()) {
+    if (!methodIds.includes(key)) throw new CalibraError('E_USAGE', `--option names method '${key}', which is not in --methods`, { where: `calibra ${NAME}`, fix: `add ${key} to --methods or drop the option` });
+  }
+
+  const fitData: LabelledInput = val.views !== undefined ? { logits: val.logits, labels: val.labels, views: val.views } : { logits: val.logits, labels: val.labels };
+  const methods: ReportMethod[] = [];
+  for (const id of methodIds) {
+    const spec = getCalibrator(id);
+    const progress = createProgress(io, `fit ${id}`);
+    const t0 = performance.now();
+    const fitted = spec.fit(fitData, (options.get(id) ?? {}) as RawOptions, { seed, onProgress: (f, msg) => progress.update(f, msg) });
+    const seconds = (performance.now() - t0) / 1000;
+    progress.done();
+    const probsPerSet: Matrix[] = [];
+    const temps: (Float64Array | undefined)[] = [];
+    for (const t of tests) {
+      const input: CalibrationInput = t.views !== undefined ? { logits: t.logits, views: t.views } : { logits: t.logits };
+      probsPerSet.push(fitted.model.predictProba(input));
+      temps.push(temperaturesOf(fitted.model, input));
+    }
+    const method: ReportMethod = {
+      id, title: spec.title, probs: probsPerSet,
+      fit: { converged: fitted.converged, iterations: fitted.iterations, loss: fitted.loss, warnings: fitted.warnings, seconds },
+      ...(temps.some((x) => x !== undefined) ? { temperatures: temps } : {}),
+    };
+    methods.push(method);
+  }
+
+  const testSets: ReportTestSet[] = tests.map((t) => ({ name: t.name, labels: t.labels }));
+  const input: ReportInput = {
+    title: getValue(args, 'title') ?? 'calibra report',
+    subtitle: `Fitted on ${val.labels.length} validation samples (${val.logits.cols} classes); tested on ${tests.map((t) => `${t.name} (${t.labels.length})`).join(', ')}.`,
+    testSets,
+    methods,
+    options: {
+      bins, scheme, bootstrap, seed,
+      ...(metricIds !== undefined ? { metricIds } : {}),
+      ...(getValue(args, 'primary') !== undefined ? { primaryMetric: getValue(args, 'primary') as string } : {}),
+    },
+  };
+  const progress = createProgress(io, 'report');
+  const rendered = renderReport(input);
+  progress.done();
+  const pngDir = getValue(args, 'png-dir');
+  const written = writeReportFiles(rendered, out, { force, ...(pngDir !== undefined ? { pngDir } : {}) });
+  io.stdout(rendered.summaryText);
+  io.stdout(`wrote ${out}${written.pngs.length > 0 ? ` and ${written.pngs.length} PNG files in ${pngDir ?? ''}` : ''}\n`);
+  return 0;
+}
+
+/** The `report` command. */
+export const reportCommand: Command = { name: NAME, summary: 'fit methods, evaluate them, and write one self-contained HTML report', usage: USAGE, run: (argv, io) => Promise.resolve().then(() => runReport(argv, io)) };

@@ -1,0 +1,179 @@
+/**
+ * Atomic file output (issue 8, "no partial writes"). Node only.
+ *
+ * Every output is written to a temporary file in the target folder (`.NAME.calibra-tmp-PID-RANDOM`) and
+ * renamed over the target, so a reader sees the old file or the complete new one, never a part. An existing
+ * output is replaced only with `force` (else E_EXISTS). A thrown error, SIGINT or SIGTERM removes the
+ * temporary file; the signal is then re-raised so the exit status is the usual one. A SIGKILL cannot be
+ * caught: it leaves the old output intact and a stale temporary file, which the next atomic write into
+ * the same folder removes once its process is gone.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { CalibraError } from '../errors.js';
+
+/** Options for atomic writes. */
+export interface WriteOptions {
+  /** Replace an existing file (CLI `--force`). Default false: E_EXISTS. */
+  readonly force?: boolean;
+}
+
+/** A file being written: `write` chunks, then `commit` (rename into place) or `abort` (remove). */
+export interface AtomicWriter {
+  /** The final path. */
+  readonly path: string;
+  /** The temporary file, in the same folder. */
+  readonly tempPath: string;
+  write(chunk: Uint8Array | string): void;
+  commit(): void;
+  abort(): void;
+}
+
+const live = new Set<string>();
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+let handlersInstalled = false;
+
+function removeLiveTemps(): void {
+  for (const p of live) {
+    try { fs.unlinkSync(p); } catch { /* already gone */ }
+  }
+  live.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  removeLiveTemps();
+  uninstallHandlers();
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function onExit(): void {
+  removeLiveTemps();
+}
+
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  for (const s of SIGNALS) process.on(s, onSignal);
+  process.on('exit', onExit);
+}
+
+function uninstallHandlers(): void {
+  if (!handlersInstalled) return;
+  handlersInstalled = false;
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+  process.removeListener('exit', onExit);
+}
+
+function ioError(e: unknown, file: string, doing: string): CalibraError {
+  const code = (e as { code?: string }).code ?? 'unknown';
+  const fix = code === 'ENOENT' ? 'create the output folder first' : code === 'EACCES' || code === 'EPERM' ? 'choose a folder you can write to' : code === 'ENOSPC' ? 'free disk space' : 'check the path and permissions';
+  return new CalibraError('E_IO', `cannot ${doing} (${code})`, { source: file, fix });
+}
+
+function existsError(file: string): CalibraError {
+  return new CalibraError('E_EXISTS', 'the output file already exists', { source: file, fix: 'pass --force to replace it, or choose another output path' });
+}
+
+/** Removes temporary files left in `dir` by atomic writes of processes that no longer run (SIGKILL). */
+export function removeStaleTemps(dir: string): void {
+  let names: string[];
+  try { names = fs.readdirSync(dir); } catch { return; }
+  for (const n of names) {
+    const m = /^\..+\.calibra-tmp-(\d+)-[0-9a-f]+$/.exec(n);
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ESRCH') {
+        try { fs.unlinkSync(path.join(dir, n)); } catch { /* raced */ }
+      }
+    }
+  }
+}
+
+/**
+ * Opens an atomic writer: chunks go to a temporary file next to `file`; `commit` renames it into place.
+ * Without `force`, an existing `file` is never replaced (checked before writing and again at commit,
+ * atomically with a hard link where the file system supports it). Cost: one temp file, O(1) memory.
+ */
+export function createAtomicWriter(file: string, opts: WriteOptions = {}): AtomicWriter {
+  const target = path.resolve(file);
+  const dir = path.dirname(target);
+  if (!opts.force && fs.existsSync(target)) throw existsError(file);
+  removeStaleTemps(dir);
+  const tempPath = path.join(dir, `.${path.basename(target)}.calibra-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  let fd: number;
+  try {
+    fd = fs.openSync(tempPath, 'wx', 0o644);
+  } catch (e) {
+    throw ioError(e, file, 'create a temporary file in the output folder');
+  }
+  live.add(tempPath);
+  installHandlers();
+  let open = true;
+  const finish = (): void => {
+    live.delete(tempPath);
+    if (live.size === 0) uninstallHandlers();
+  };
+  const abort = (): void => {
+    if (open) { try { fs.closeSync(fd); } catch { /* closed */ } open = false; }
+    try { fs.unlinkSync(tempPath); } catch { /* gone */ }
+    finish();
+  };
+  return {
+    path: file,
+    tempPath,
+    write(chunk) {
+      if (!open) throw new CalibraError('E_IO', 'write after commit or abort', { source: file });
+      try {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+        let off = 0;
+        while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
+      } catch (e) {
+        abort();
+        throw ioError(e, file, 'write the output');
+      }
+    },
+    commit() {
+      if (!open) throw new CalibraError('E_IO', 'commit after commit or abort', { source: file });
+      try {
+        fs.fsyncSync(fd);
+        fs.closeSync(fd);
+        open = false;
+        if (opts.force) {
+          fs.renameSync(tempPath, target);
+        } else {
+          try {
+            fs.linkSync(tempPath, target);
+            fs.unlinkSync(tempPath);
+          } catch (e) {
+            const code = (e as { code?: string }).code;
+            if (code === 'EEXIST') throw existsError(file);
+            if (fs.existsSync(target)) throw existsError(file);
+            fs.renameSync(tempPath, target);
+          }
+        }
+      } catch (e) {
+        abort();
+        throw e instanceof CalibraError ? e : ioError(e, file, 'move the finished output into place');
+      }
+      finish();
+    },
+    abort,
+  };
+}
+
+/**
+ * Writes `data` to `file` atomically (temp file in the same folder, then rename). Existing files are
+ * replaced only with `force` (E_EXISTS otherwise); on any error the temp file is removed.
+ * Cost: O(bytes) I/O.
+ * @example writeFileAtomic('out.json', '{}\n', {force: true})
+ */
+export function writeFileAtomic(file: string, data: Uint8Array | string, opts: WriteOptions = {}): void {
+  const w = createAtomicWriter(file, opts);
+  w.write(data);
+  w.commit();
+}

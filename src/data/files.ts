@@ -1,0 +1,131 @@
+/**
+ * The Node file layer: load logits, probabilities and labels from `.npy`, `.npz`, `.csv` or `.json`; save
+ * matrices atomically; stream big `.npy` files; read and write views files. Every error names the file,
+ * the position and the fix (issue 8). The byte-level parsers it uses are browser-safe and live beside it.
+ */
+import * as path from 'node:path';
+import { CalibraError } from '../errors.js';
+import type { Matrix } from '../math/matrix.js';
+import { writeFileAtomic, type WriteOptions } from './atomic.js';
+import { formatCsvMatrix, parseCsvMatrix } from './csv.js';
+import { formatJsonMatrix, parseJsonArray, type JsonArrayKey } from './json.js';
+import { readInputFile } from './read-file.js';
+import { encodeNpy, parseNpy } from './npy.js';
+import { parseNpz } from './npz.js';
+import { arrayToLabels, arrayToLogits, arrayToProbs, checkSameRows, DEFAULT_PROBS_TOLERANCE, type NumericArray } from './validate.js';
+
+export { createAtomicWriter, removeStaleTemps, writeFileAtomic, type AtomicWriter, type WriteOptions } from './atomic.js';
+export { readNpyChunks, readNpyFileHeader, type NpyChunk } from './npy-stream.js';
+export { readInputFile } from './read-file.js';
+export { loadViewsFile, saveViewsFile, VIEWS_RESERVED_NAMES, type ViewsFile, type ViewsFileInput } from './views-file.js';
+
+/** Options for the loaders. */
+export interface LoadOptions {
+  /** Decoded-size limit in bytes (default `CALIBRA_MAX_BYTES` or 2 GiB). */
+  readonly maxBytes?: number;
+  /** For `.npz` and object-form `.json`: which array to read (default: the role name, or the only array). */
+  readonly key?: string;
+}
+
+/** Options for {@link loadProbs}. */
+export interface LoadProbsOptions extends LoadOptions {
+  /** Largest accepted |row sum - 1| (default 1e-4). */
+  readonly tolerance?: number;
+}
+
+const FORMATS = ['.npy', '.npz', '.csv', '.json'];
+
+function extensionOf(file: string): string {
+  const ext = path.extname(file).toLowerCase();
+  if (!FORMATS.includes(ext)) {
+    throw new CalibraError('E_FORMAT', `unknown file type ${JSON.stringify(ext || '(no extension)')}`, { source: file, fix: `use one of ${FORMATS.join(', ')}` });
+  }
+  return ext;
+}
+
+/**
+ * Reads a numeric array for a role from any supported file. For `.npz`, the member named `opts.key`, else the
+ * member named after the role, else the only member. Cost: O(file size).
+ */
+export function loadNumericArray(file: string, role: JsonArrayKey, opts: LoadOptions = {}): NumericArray {
+  const ext = extensionOf(file);
+  const bytes = readInputFile(file, opts.maxBytes);
+  const limits = { source: file, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}) };
+  if (ext === '.csv') return toArray(parseCsvMatrix(new TextDecoder().decode(bytes), { source: file }));
+  if (ext === '.json') {
+    const key = opts.key ?? (role === 'labels' ? 'labels' : undefined);
+    const text = new TextDecoder().decode(bytes);
+    return parseJsonArray(text, { source: file, ...(key !== undefined ? { key: key as JsonArrayKey } : {}) });
+  }
+  if (ext === '.npy') return numeric(parseNpy(bytes, limits), file, undefined);
+  const names = parseNpz(bytes, { ...limits, only: [] }).names;
+  const key = opts.key ?? (names.includes(role) ? role : names.length === 1 ? names[0] : undefined);
+  if (key === undefined || !names.includes(key)) {
+    throw new CalibraError('E_FORMAT', `the archive has no array ${JSON.stringify(opts.key ?? role)} (arrays: ${names.join(', ') || 'none'})`, { source: file, fix: `name the array "${role}" when saving: np.savez(f, ${role}=a)` });
+  }
+  const arr = parseNpz(bytes, { ...limits, only: [key] }).arrays.get(key);
+  return numeric(arr, file, key);
+}
+
+function toArray(m: Matrix<Float64Array>): NumericArray {
+  return { shape: m.cols === 1 ? [m.rows] : [m.rows, m.cols], data: m.data };
+}
+
+function numeric(a: ReturnType<typeof parseNpy> | undefined, file: string, key: string | undefined): NumericArray {
+  if (a === undefined || a.kind !== 'numeric') {
+    throw new CalibraError('E_DTYPE', 'the array holds strings, not numbers', { source: file, ...(key !== undefined ? { where: `array ${JSON.stringify(key)}` } : {}), fix: 'save a numeric array: np.save(f, a.astype(np.float32), allow_pickle=False)' });
+  }
+  return a;
+}
+
+/**
+ * Loads an N×K logits matrix (finite numbers). An N-vector is a binary problem's logit of class 1 and
+ * becomes N×2 `[0, z]`. Throws E_NON_FINITE naming row and column. Cost: O(file size).
+ * @example loadLogits('val-logits.npy').cols // K
+ */
+export function loadLogits(file: string, opts: LoadOptions = {}): Matrix<Float64Array> {
+  return arrayToLogits(loadNumericArray(file, 'logits', opts), file);
+}
+
+/**
+ * Loads N×K probabilities (entries in [0,1], rows summing to 1 within `tolerance`, default 1e-4); an
+ * N-vector of P(y = 1) becomes N×2. Throws E_PROBS naming the row. Cost: O(file size).
+ */
+export function loadProbs(file: string, opts: LoadProbsOptions = {}): Matrix<Float64Array> {
+  return arrayToProbs(loadNumericArray(file, 'probs', opts), file, opts.tolerance ?? DEFAULT_PROBS_TOLERANCE);
+}
+
+/**
+ * Loads N integer labels (or an N×K one-hot matrix), checked against `numClasses` when given
+ * (E_LABEL_RANGE naming the row). Cost: O(file size).
+ */
+export function loadLabels(file: string, numClasses?: number, opts: LoadOptions = {}): Int32Array {
+  return arrayToLabels(loadNumericArray(file, 'labels', opts), numClasses, file);
+}
+
+/**
+ * Throws E_SHAPE naming both files when the number of rows and labels differ. Cost: O(1).
+ */
+export function checkLabelsMatch(m: Matrix, labels: Int32Array, matrixFile: string, labelsFile: string): void {
+  checkSameRows(m.rows, labels.length, matrixFile, labelsFile);
+}
+
+/**
+ * Saves a matrix atomically, the format chosen by extension: `.npy` (`<f8` for Float64Array data, `<f4` for
+ * Float32Array), `.csv` (no header, shortest round-trip numbers) or `.json` (array of rows).
+ * Replaces an existing file only with `force`. Cost: O(rows * cols).
+ */
+export function saveMatrix(file: string, m: Matrix, opts: WriteOptions & { readonly header?: readonly string[] } = {}): void {
+  const ext = path.extname(file).toLowerCase();
+  let out: Uint8Array | string;
+  if (ext === '.npy') out = encodeNpy({ shape: [m.rows, m.cols], data: m.data });
+  else if (ext === '.csv') out = formatCsvMatrix(m, opts.header !== undefined ? { header: opts.header } : {});
+  else if (ext === '.json') {
+    try {
+      out = formatJsonMatrix(m);
+    } catch (e) {
+      throw e instanceof CalibraError ? e.withSource(file) : e;
+    }
+  } else throw new CalibraError('E_FORMAT', `cannot write ${JSON.stringify(ext || '(no extension)')} files`, { source: file, fix: 'use an output name ending in .npy, .csv or .json' });
+  writeFileAtomic(file, out, { force: opts.force ?? false });
+}

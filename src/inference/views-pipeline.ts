@@ -1,0 +1,107 @@
+/**
+ * Model outputs on the original images and on transformed views of each image, the input of
+ * correctness-aware calibration (Liu et al. 2024, arXiv:2404.13016, §3: rotation, greyscale and colour
+ * jitter views). Every random draw comes from a per-image stream `imageRng(seed, name, datasetIndex)`, so a
+ * result depends only on (seed, view name, image index), not on batching; the draws are returned so they
+ * can be stored beside the logits (e.g. `rotation_angle`).
+ * A corruption (shifted test set, ImageNet-C style) is applied first, then the views are taken of the
+ * corrupted image, as a user would see it at test time.
+ */
+import { CalibraError } from '../errors.js';
+import type { Matrix } from '../math/matrix.js';
+import type { Rng } from '../math/rng.js';
+import type { ImageDataset } from '../datasets/types.js';
+import type { Image } from '../views/image.js';
+import { applyView, parseViewId, type ViewParams } from '../views/registry.js';
+import { imageRng } from '../views/seed.js';
+import type { OnnxClassifier, RunOptions } from './onnx-runner.js';
+
+/** A corruption to apply before the views: a name for seeding and a seeded image function. */
+export interface CorruptionStep {
+  /** e.g. 'gaussian_noise:3' (also the Rng stream name). */
+  readonly name: string;
+  apply(image: Image, rng: Rng): Image;
+}
+
+/** What to compute. */
+export interface ViewsRequest {
+  /** View names as they will be stored (e.g. 'rotation', 'greyscale', 'colorjitter'); each must resolve by parseViewId. */
+  readonly views: readonly string[];
+  readonly seed: number;
+  /** Dataset indices to use (default all, in order). */
+  readonly indices?: ArrayLike<number>;
+  readonly corruption?: CorruptionStep;
+}
+
+/** The logits, labels and the random draws of a views run. */
+export interface ViewsRun {
+  readonly original: Matrix<Float64Array>;
+  readonly views: { readonly names: readonly string[]; readonly logits: readonly Matrix<Float64Array>[] };
+  readonly labels: Int32Array;
+  /** Dataset index of each row. */
+  readonly indices: Int32Array;
+  /** Per-view draws as arrays named `<view>_<param>`: N values, or N×len for list params (row-major). */
+  readonly draws: ReadonlyMap<string, { readonly shape: readonly number[]; readonly data: Float64Array }>;
+  /** Notes such as "greyscale is the identity on grey images" (one per view at most). */
+  readonly notes: readonly string[];
+}
+
+function drawKey(view: string, param: string): string {
+  return `${view}_${param}`.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+/**
+ * Runs the classifier on the original images and on each view, in batches. Cost: (1 + #views) model passes
+ * over the selected images plus the pixel work of the views; memory O(N·K·(1+#views)).
+ */
+export async function computeViewsLogits(clf: OnnxClassifier, ds: ImageDataset, req: ViewsRequest, opts: RunOptions = {}): Promise<ViewsRun> {
+  const indices = Int32Array.from(req.indices ?? Array.from({ length: ds.count }, (_, i) => i));
+  const n = indices.length;
+  if (n === 0) throw new CalibraError('E_EMPTY', `no images selected from dataset '${ds.name}'`, { source: ds.source });
+  const ids = req.views.map((v) => parseViewId(v));
+  const names = [...req.views];
+  if (new Set(names).size !== names.length) throw new CalibraError('E_OPTION', `a view is listed twice in ${names.join(',')}`, { fix: 'list each view once' });
+
+  const base = (i: number): Image => {
+    const idx = indices[i] as number;
+    const img = ds.image(idx);
+    return req.corruption === undefined ? img : req.corruption.apply(img, imageRng(req.seed, req.corruption.name, idx));
+  };
+
+  const draws = new Map<string, { shape: number[]; data: Float64Array }>();
+  const notes = new Set<string>();
+  const record = (view: string, i: number, params: ViewParams): void => {
+    for (const [k, v] of Object.entries(params)) {
+      const vals = typeof v === 'number' ? [v] : typeof v === 'boolean' ? [v ? 1 : 0] : Array.isArray(v) ? (v as readonly number[]) : null;
+      if (vals === null) continue;
+      const key = drawKey(view, k);
+      let slot = draws.get(key);
+      if (slot === undefined) {
+        slot = { shape: typeof v === 'number' || typeof v === 'boolean' ? [n] : [n, vals.length], data: new Float64Array(n * vals.length) };
+        draws.set(key, slot);
+      }
+      const width = slot.shape[1] ?? 1;
+      for (let j = 0; j < Math.min(width, vals.length); j++) slot.data[i * width + j] = vals[j] as number;
+    }
+  };
+
+  const passes = 1 + names.length;
+  const progress = (pass: number) => (f: number, m?: string): void => opts.onProgress?.((pass + f) / passes, `${pass === 0 ? 'original' : names[pass - 1]} ${m ?? ''}`.trim());
+  const original = await clf.logits(n, base, { ...opts, onProgress: progress(0) });
+  const viewLogits: Matrix<Float64Array>[] = [];
+  for (let v = 0; v < names.length; v++) {
+    const name = names[v] as string;
+    const id = ids[v] as string;
+    const logits = await clf.logits(n, (i) => {
+      const res = applyView(id, base(i), imageRng(req.seed, name, indices[i] as number));
+      record(name, i, res.params);
+      if (res.identities.length > 0) notes.add(`${name}: ${[...res.identities].sort().join(', ')} left grey images unchanged (identity)`);
+      return res.image;
+    }, { ...opts, onProgress: progress(v + 1) });
+    if (logits.cols !== original.cols) throw new CalibraError('E_SHAPE', `view '${name}' gave ${logits.cols} classes, the original ${original.cols}`);
+    viewLogits.push(logits);
+  }
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) labels[i] = ds.labels[indices[i] as number] as number;
+  return { original, views: { names, logits: viewLogits }, labels, indices, draws, notes: [...notes] };
+}

@@ -1,0 +1,268 @@
+/**
+ * Evaluating metric ids over probabilities or logits, in memory or chunk by chunk. A
+ * {@link MetricAccumulator} makes one fused pass over each row (softmax when given logits, confidence,
+ * prediction, Brier and NLL terms, and every requested bin statistic) and keeps only what the requested ids
+ * need (see `MetricNeed`); two accumulators `merge` exactly, so streaming equals the in-memory result.
+ */
+import { CalibraError } from '../errors.js';
+import type { FloatArray, Matrix } from '../math/matrix.js';
+import { addToBins, conditionalError, createBinnedStats, equalMassError, groupError, mergeBinnedStats, meanGroupError, stableOrder, type BinnedStats, type EdgeRule } from './binning.js';
+import { caPaperAce, caPaperEce, caPaperKs, caPaperMce, caPaperSceAddRow, caPaperSceFinish } from './ca-paper.js';
+import { parseMetricId, type MetricSpec } from './ids.js';
+import { kdeEce, mmce, smece } from './kernel.js';
+import { aurc, auroc, averagePrecision, eaurc, fprAt95Tpr, ksError } from './ranking.js';
+import { summarizeLogitRow, summarizeProbRow, SummaryBuilder, type SampleSummary } from './summary.js';
+
+/** Options shared by every evaluation entry point. */
+export interface EvaluateOptions {
+  /** Edge rule of the equal-width ids (ece, mce, rmsce, cw_ece, tl_ece). Default `'right'`: [0,1/B], then (lo,hi]. */
+  readonly edges?: EdgeRule;
+  /** Keep the per-sample summary even when no id needs it (for bootstrap intervals). Default false. */
+  readonly keepSamples?: boolean;
+}
+
+/** Running sums for the `sums` ids. */
+interface Sums { n: number; correct: number; brier: number; brierTop: number; nll: number }
+
+/** Everything a metric value is computed from. */
+export interface MetricContext {
+  readonly classes: number;
+  readonly sums: Sums;
+  readonly summary: SampleSummary | null;
+  readonly top: ReadonlyMap<number, BinnedStats>;
+  readonly cond: ReadonlyMap<number, BinnedStats>;
+  readonly cls: ReadonlyMap<number, BinnedStats>;
+  readonly caSce: ReadonlyMap<number, Float64Array>;
+  /** The full probability matrix and labels, for `matrix` ids only. */
+  readonly probs: Matrix | null;
+  readonly labels: Int32Array | null;
+}
+
+/** Parses a list of ids, dropping repeats. */
+export function parseMetricIds(ids: readonly string[]): MetricSpec[] {
+  const seen = new Set<string>();
+  const out: MetricSpec[] = [];
+  for (const id of ids) { if (!seen.has(id)) { seen.add(id); out.push(parseMetricId(id)); } }
+  return out;
+}
+
+function binsOf(specs: readonly MetricSpec[], need: MetricSpec['need']): number[] {
+  return [...new Set(specs.filter((s) => s.need === need).map((s) => s.bins))];
+}
+
+/**
+ * Accumulates everything the given ids need, chunk by chunk. Memory: O(K·B) for binned ids, 34 bytes a row
+ * when any `samples` id is asked for; `matrix` ids (cw_ece_em) are refused here — use
+ * {@link evaluateMetrics} with the whole matrix. Cost per row O(K·(1 + number of class-wise bin counts)).
+ */
+export class MetricAccumulator {
+  readonly classes: number;
+  readonly specs: readonly MetricSpec[];
+  private readonly rule: EdgeRule;
+  private readonly sums: Sums = { n: 0, correct: 0, brier: 0, brierTop: 0, nll: 0 };
+  private readonly builder: SummaryBuilder | null;
+  private readonly top = new Map<number, BinnedStats>();
+  private readonly cond = new Map<number, BinnedStats>();
+  private readonly cls = new Map<number, BinnedStats>();
+  private readonly caSce = new Map<number, Float64Array>();
+  private readonly probRow: Float64Array;
+  private readonly rowOut = new Float64Array(4);
+
+  constructor(ids: readonly string[], classes: number, opts: EvaluateOptions = {}) {
+    if (!Number.isInteger(classes) || classes < 1) throw new CalibraError('E_SHAPE', `need at least one class, got ${classes}`, { fix: 'pass an N×K matrix with K ≥ 1' });
+    this.classes = classes;
+    this.specs = parseMetricIds(ids);
+    this.rule = opts.edges ?? 'right';
+    const matrixIds = this.specs.filter((s) => s.need === 'matrix').map((s) => s.id);
+    if (matrixIds.length > 0) {
+      throw new CalibraError('E_OPTION', `${matrixIds.join(', ')} need the whole probability matrix and cannot be streamed`, { where: 'metrics', fix: 'evaluate in memory (raise --max-memory) or drop these ids' });
+    }
+    this.builder = opts.keepSamples === true || this.specs.some((s) => s.need === 'samples') ? new SummaryBuilder(classes) : null;
+    for (const b of binsOf(this.specs, 'top-bins')) this.top.set(b, createBinnedStats(b, 1, this.rule));
+    for (const b of binsOf(this.specs, 'cond-bins')) this.cond.set(b, createBinnedStats(b, classes, this.rule));
+    for (const b of binsOf(this.specs, 'class-bins')) this.cls.set(b, createBinnedStats(b, classes, this.rule));
+    for (const b of binsOf(this.specs, 'ca-sce')) this.caSce.set(b, new Float64Array(3 * classes * b));
+    this.probRow = new Float64Array(classes);
+  }
+
+  /** Rows seen so far. */
+  get n(): number { return this.sums.n; }
+
+  /** Adds a chunk of probability rows with their labels (`labels[labelOffset + r]` for row r). Cost O(rows·K). */
+  addProbs(probs: Matrix, labels: Int32Array, labelOffset = 0): this {
+    this.checkChunk(probs, labels, labelOffset);
+    for (let r = 0; r < probs.rows; r++) {
+      const y = labels[labelOffset + r] as number;
+      summarizeProbRow(probs.data, r * probs.cols, probs.cols, y, this.rowOut);
+      this.addRow(probs.data, r * probs.cols, y, labelOffset + r);
+    }
+    return this;
+  }
+
+  /** Adds a chunk of logit rows: softmax (max subtracted) fused with every statistic; NLL by log-softmax. */
+  addLogits(logits: Matrix, labels: Int32Array, labelOffset = 0): this {
+    this.checkChunk(logits, labels, labelOffset);
+    for (let r = 0; r < logits.rows; r++) {
+      const y = labels[labelOffset + r] as number;
+      summarizeLogitRow(logits.data, r * logits.cols, logits.cols, y, this.probRow, this.rowOut);
+      this.addRow(this.probRow, 0, y, labelOffset + r);
+    }
+    return this;
+  }
+
+  private checkChunk(m: Matrix, labels: Int32Array, offset: number): void {
+    if (m.cols !== this.classes) throw new CalibraError('E_SHAPE', `expected ${this.classes} columns, got ${m.cols}`, { fix: 'every chunk must have the same number of classes' });
+    if (labels.length < offset + m.rows) throw new CalibraError('E_SHAPE', `${m.rows} rows but only ${labels.length - offset} labels`, { fix: 'give one label per row' });
+  }
+
+  private addRow(p: FloatArray, base: number, y: number, row: number): void {
+    const K = this.classes;
+    if (!Number.isInteger(y) || y < 0 || y >= K) throw new CalibraError('E_LABEL_RANGE', `label ${y} is outside 0..${K - 1}`, { where: `row ${row}`, fix: `labels must be class indices below ${K}` });
+    const out = this.rowOut;
+    const conf = out[0] as number;
+    const pred = out[1] as number;
+    const brier = out[2] as number;
+    if (!Number.isFinite(brier) || !Number.isFinite(out[3] as number)) {
+      throw new CalibraError('E_NON_FINITE', 'non-finite value in the input row', { where: `row ${row}`, fix: 'remove NaN/Infinity entries' });
+    }
+    const a = pred === y ? 1 : 0;
+    const s = this.sums;
+    s.n++; s.correct += a; s.brier += brier; s.brierTop += (conf - a) * (conf - a); s.nll += out[3] as number;
+    if (this.builder !== null) { this.builder.reserve(1); this.builder.push(conf, pred, y, brier, out[3] as number); }
+    for (const st of this.top.values()) addToBins(st, 0, conf, a);
+    for (const st of this.cond.values()) addToBins(st, pred, conf, a);
+    for (const st of this.cls.values()) for (let k = 0; k < K; k++) addToBins(st, k, p[base + k] as number, k === y ? 1 : 0);
+    for (const [b, st] of this.caSce) caPaperSceAddRow(p, base, K, y, st, b);
+  }
+
+  /** Adds another accumulator's data (same ids, classes and options) into this one; exact. */
+  merge(other: MetricAccumulator): this {
+    if (other.classes !== this.classes || other.rule !== this.rule || other.specs.map((s) => s.id).join() !== this.specs.map((s) => s.id).join()) {
+      throw new CalibraError('E_OPTION', 'cannot merge accumulators with different ids, classes or edge rules', { fix: 'build both with the same arguments' });
+    }
+    const s = this.sums; const o = other.sums;
+    s.n += o.n; s.correct += o.correct; s.brier += o.brier; s.brierTop += o.brierTop; s.nll += o.nll;
+    if (this.builder !== null && other.builder !== null) this.builder.append(other.builder.view());
+    for (const [b, st] of this.top) mergeBinnedStats(st, other.top.get(b) as BinnedStats);
+    for (const [b, st] of this.cond) mergeBinnedStats(st, other.cond.get(b) as BinnedStats);
+    for (const [b, st] of this.cls) mergeBinnedStats(st, other.cls.get(b) as BinnedStats);
+    for (const [b, st] of this.caSce) { const os = other.caSce.get(b) as Float64Array; for (let i = 0; i < st.length; i++) st[i] = (st[i] as number) + (os[i] as number); }
+    return this;
+  }
+
+  /** The per-sample summary (null when no `samples` id was asked for). */
+  summary(): SampleSummary | null { return this.builder === null ? null : this.builder.view(); }
+
+  /** The statistics in the form {@link computeMetrics} reads. */
+  context(): MetricContext {
+    return { classes: this.classes, sums: { ...this.sums }, summary: this.summary(), top: this.top, cond: this.cond, cls: this.cls, caSce: this.caSce, probs: null, labels: null };
+  }
+
+  /** Every requested id's value. Throws E_EMPTY when no rows were added. */
+  result(): Record<string, number> { return computeMetrics(this.specs, this.context()); }
+}
+
+/**
+ * Class-wise ECE with equal-mass bins (rank split per class, stable), mean over all K classes.
+ * Needs the whole matrix. Cost O(K N log N).
+ */
+export function classwiseEqualMassError(probs: Matrix, labels: Int32Array, bins: number): number {
+  const { rows, cols } = probs;
+  const scores = new Float64Array(rows);
+  const targets = new Uint8Array(rows);
+  let total = 0;
+  for (let k = 0; k < cols; k++) {
+    for (let r = 0; r < rows; r++) { scores[r] = probs.data[r * cols + k] as number; targets[r] = labels[r] === k ? 1 : 0; }
+    total += equalMassError(scores, targets, stableOrder(scores), bins, 'l1');
+  }
+  return total / cols;
+}
+
+/**
+ * Values of `specs` from a context. Sorting for the rank-based ids is done once and shared. Cost: the
+ * largest of the per-id costs in `docs/metrics.md`.
+ */
+export function computeMetrics(specs: readonly MetricSpec[], ctx: MetricContext): Record<string, number> {
+  const n = ctx.sums.n;
+  if (n === 0) throw new CalibraError('E_EMPTY', 'no samples to evaluate', { fix: 'give at least one row' });
+  const out: Record<string, number> = {};
+  let order: Int32Array | null = null;
+  const sm = (): SampleSummary => ctx.summary as SampleSummary;
+  const ord = (): Int32Array => (order ??= stableOrder(sm().confidences));
+  for (const s of specs) {
+    const b = s.bins;
+    let v: number;
+    switch (s.base) {
+      case 'accuracy': v = ctx.sums.correct / n; break;
+      case 'brier': v = ctx.sums.brier / n; break;
+      case 'brier_top': case 'ca_paper.bs': v = ctx.sums.brierTop / n; break;
+      case 'nll': v = ctx.sums.nll / n; break;
+      case 'ece': v = groupError(ctx.top.get(b) as BinnedStats, 0, 'l1'); break;
+      case 'mce': v = groupError(ctx.top.get(b) as BinnedStats, 0, 'max'); break;
+      case 'rmsce': v = groupError(ctx.top.get(b) as BinnedStats, 0, 'l2'); break;
+      case 'tl_ece': v = conditionalError(ctx.cond.get(b) as BinnedStats); break;
+      case 'cw_ece': v = meanGroupError(ctx.cls.get(b) as BinnedStats, 'l1'); break;
+      case 'ca_paper.sce': v = caPaperSceFinish(ctx.caSce.get(b) as Float64Array, n, ctx.classes, b); break;
+      case 'cw_ece_em': v = classwiseEqualMassError(ctx.probs as Matrix, ctx.labels as Int32Array, b); break;
+      case 'ece_em': v = equalMassError(sm().confidences, sm().correct, ord(), b, 'l1'); break;
+      case 'mce_em': v = equalMassError(sm().confidences, sm().correct, ord(), b, 'max'); break;
+      case 'dece': v = equalMassError(sm().confidences, sm().correct, ord(), b, 'l2-debiased'); break;
+      case 'smece': v = smece(sm().confidences, sm().correct); break;
+      case 'ks': v = ksError(sm().confidences, sm().correct, ord()); break;
+      case 'mmce': v = mmce(sm().confidences, sm().correct, ord()); break;
+      case 'kde_ece': v = kdeEce(sm().confidences, sm().correct); break;
+      case 'auroc': case 'ca_paper.auc': v = auroc(sm().confidences, sm().correct, ord()); break;
+      case 'aupr_success': v = averagePrecision(sm().confidences, sm().correct, ord(), 'correct'); break;
+      case 'aupr_error': v = averagePrecision(sm().confidences, sm().correct, ord(), 'wrong'); break;
+      case 'fpr95': v = fprAt95Tpr(sm().confidences, sm().correct, ord()); break;
+      case 'aurc': v = aurc(sm().confidences, sm().correct, ord()); break;
+      case 'eaurc': v = eaurc(sm().confidences, sm().correct, ord()); break;
+      case 'ca_paper.ece': v = caPaperEce(sm().confidences, sm().correct, b); break;
+      case 'ca_paper.ace': v = caPaperAce(sm().confidences, sm().correct, b); break;
+      case 'ca_paper.mce': v = caPaperMce(sm().confidences, sm().correct, b); break;
+      case 'ca_paper.ks': v = caPaperKs(sm().confidences, sm().correct); break;
+      default: throw new CalibraError('E_OPTION', `metric ${s.id} has no implementation`, { where: 'metrics' });
+    }
+    out[s.id] = v;
+  }
+  return out;
+}
+
+function checkInputs(m: Matrix, labels: Int32Array, what: string): void {
+  if (m.rows !== labels.length) throw new CalibraError('E_SHAPE', `${what} has ${m.rows} rows but there are ${labels.length} labels`, { fix: 'give one label per row' });
+  if (m.rows === 0) throw new CalibraError('E_EMPTY', `${what} has no rows`, { fix: 'give at least one row' });
+}
+
+/**
+ * Every id's value for a probability matrix (rows are used as given; the data layer checks they sum to 1).
+ * @example evaluateMetrics(probs, labels, ['accuracy', 'ece@10']) // on metrics.md fixture D1: {accuracy: 0.625, 'ece@10': 0.27}
+ */
+export function evaluateMetrics(probs: Matrix, labels: Int32Array, ids: readonly string[], opts: EvaluateOptions = {}): Record<string, number> {
+  checkInputs(probs, labels, 'probabilities');
+  const specs = parseMetricIds(ids);
+  const streamable = specs.filter((s) => s.need !== 'matrix');
+  const acc = new MetricAccumulator(streamable.map((s) => s.id), probs.cols, opts).addProbs(probs, labels);
+  const ctx = { ...acc.context(), probs, labels };
+  return computeMetrics(specs, ctx);
+}
+
+/**
+ * Every id's value for a logits matrix: one fused pass computes the softmax and all statistics, and NLL uses
+ * log-softmax (exact for large logits where ln(softmax) would underflow). The probability matrix is only
+ * materialised when a `matrix` id (cw_ece_em) is asked for.
+ */
+export function evaluateLogits(logits: Matrix, labels: Int32Array, ids: readonly string[], opts: EvaluateOptions = {}): Record<string, number> {
+  checkInputs(logits, labels, 'logits');
+  const specs = parseMetricIds(ids);
+  const streamable = specs.filter((s) => s.need !== 'matrix');
+  const acc = new MetricAccumulator(streamable.map((s) => s.id), logits.cols, opts).addLogits(logits, labels);
+  let probs: Matrix | null = null;
+  if (streamable.length < specs.length) {
+    const data = new Float64Array(logits.rows * logits.cols);
+    const row = new Float64Array(logits.cols);
+    const tmp = new Float64Array(4);
+    for (let r = 0; r < logits.rows; r++) { summarizeLogitRow(logits.data, r * logits.cols, logits.cols, 0, row, tmp); data.set(row, r * logits.cols); }
+    probs = { data, rows: logits.rows, cols: logits.cols };
+  }
+  return computeMetrics(specs, { ...acc.context(), probs, labels });
+}

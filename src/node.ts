@@ -1,0 +1,6 @@
+/**
+ * calibra's Node-only API: reading and writing files (re-exports only). Import the browser-safe core from
+ * src/index.ts; this module adds loaders for `.npy`/`.npz`/`.csv`/`.json`, atomic writes, streaming
+ * `.npy` chunks and views files.
+ */
+export * from './data/files.js';

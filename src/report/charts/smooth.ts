@@ -1,0 +1,68 @@
+/**
+ * Smooth reliability diagram (Błasiok & Nakkiran, ICLR 2024, as drawn by apple/ml-calibration's relplot):
+ * the kernel-smoothed accuracy curve at the smECE bandwidth, its bootstrap band, the diagonal, and the
+ * density of confidences below.
+ */
+import type { SmoothCurve } from '../smooth-curve.js';
+import { HALO, PALETTE, axes, type LegendItem, esc, fmt, legend, linear, pathThrough, svgDocument } from '../svg.js';
+
+/** Options of `smoothReliabilitySvg`. */
+export interface SmoothReliabilityOptions {
+  readonly title?: string;
+  /** Width and height in px (defaults 380 × 440). */
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/**
+ * SVG of a smooth reliability diagram from `smoothReliabilityCurve`'s result. Cost: O(mesh).
+ *
+ * @example smoothReliabilitySvg(smoothReliabilityCurve(conf, correct)) // '<svg ...'
+ */
+export function smoothReliabilitySvg(curve: SmoothCurve, opts: SmoothReliabilityOptions = {}): string {
+  const width = opts.width ?? 380;
+  const height = opts.height ?? 440;
+  const title = opts.title ?? 'Smooth reliability diagram';
+  const left = 58;
+  const top = 30;
+  const plotW = width - left - 14;
+  const histH = Math.round((height - top - 46 - 14) * 0.22);
+  const mainH = height - top - 46 - 14 - histH;
+  const main = { x: left, y: top, w: plotW, h: mainH };
+  const dens = { x: left, y: top + mainH + 14, w: plotW, h: histH };
+  const sx = linear(0, 1, main.x, main.x + main.w);
+  const sy = linear(0, 1, main.y + main.h, main.y);
+  const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1];
+  const clampY = (v: number): number => sy(Math.min(Math.max(v, 0), 1));
+  const parts: string[] = [];
+  parts.push(`<text x="${fmt(left)}" y="18" font-size="14" font-weight="bold">${esc(title)}</text>`);
+  parts.push(axes(main, { xTicks: ticks, yTicks: ticks, xScale: sx, yScale: sy, yLabel: 'Accuracy (smoothed)', hideXLabels: true }));
+  const m = curve.t.length;
+  if (curve.lower.length === m && m > 0) {
+    const pts: string[] = [];
+    for (let j = 0; j < m; j++) pts.push(`${fmt(sx(curve.t[j] as number))},${fmt(clampY(curve.upper[j] as number))}`);
+    for (let j = m - 1; j >= 0; j--) pts.push(`${fmt(sx(curve.t[j] as number))},${fmt(clampY(curve.lower[j] as number))}`);
+    parts.push(`<polygon points="${pts.join(' ')}" fill="${PALETTE.sky}" fill-opacity="0.35" stroke="none"/>`);
+  }
+  parts.push(`<line x1="${fmt(sx(0))}" y1="${fmt(sy(0))}" x2="${fmt(sx(1))}" y2="${fmt(sy(1))}" stroke="${PALETTE.black}" stroke-dasharray="5 4" stroke-width="1.2"/>`);
+  parts.push(`<path d="${pathThrough(curve.t, curve.mu, sx, (v) => clampY(v))}" fill="none" stroke="${PALETTE.blue}" stroke-width="2.5" stroke-linejoin="round"/>`);
+  const label = `smECE ${fmt(curve.smece, 4)}`;
+  parts.push(`<rect x="${fmt(main.x + 6)}" y="${fmt(main.y + 6)}" width="${fmt(label.length * 7.4 + 10)}" height="20" fill="#ffffff" fill-opacity="0.85" stroke="${PALETTE.lightGrey}"/>`);
+  parts.push(`<text x="${fmt(main.x + 11)}" y="${fmt(main.y + 20)}" font-size="12.5">${esc(label)}</text>`);
+  const items: LegendItem[] = [{ label: 'smoothed', colour: PALETTE.blue, kind: 'line' }];
+  if (curve.lower.length === m) items.push({ label: `${Math.round(curve.level * 100)}% band`, colour: PALETTE.sky });
+  parts.push(legend(main.x + 10, main.y + 44, items));
+
+  let dmax = 0;
+  for (let j = 0; j < m; j++) dmax = Math.max(dmax, curve.density[j] as number);
+  const dy = linear(0, dmax > 0 ? dmax : 1, dens.y + dens.h, dens.y + 4);
+  parts.push(axes(dens, { xTicks: ticks, yTicks: [], xScale: sx, yScale: dy, xLabel: 'Confidence', grid: false }));
+  const area = `${pathThrough(curve.t, curve.density, sx, dy)} L${fmt(sx(1))} ${fmt(dens.y + dens.h)} L${fmt(sx(0))} ${fmt(dens.y + dens.h)} Z`;
+  parts.push(`<path d="${area}" fill="${PALETTE.grey}" fill-opacity="0.6" stroke="${PALETTE.grey}"/>`);
+  parts.push(`<text x="${fmt(dens.x + dens.w - 5)}" y="${fmt(dens.y + 12)}" text-anchor="end" font-size="11" fill="${PALETTE.grey}" ${HALO}>density of confidence</text>`);
+
+  const desc = `Kernel-smoothed reliability curve of ${curve.samples} samples at bandwidth ${fmt(curve.sigma, 4)}; smECE ${fmt(curve.smece, 4)}`
+    + (curve.lower.length === m ? `; shaded: ${Math.round(curve.level * 100)}% bootstrap band` : '')
+    + `. Smoothed accuracy at confidence 0.25, 0.5, 0.75, 1: ${[0.25, 0.5, 0.75, 1].map((q) => fmt(curve.mu[Math.round(q * (m - 1))] as number, 3)).join(', ')}.`;
+  return svgDocument(width, height, title, desc, parts.join(''));
+}

@@ -1,0 +1,123 @@
+/**
+ * Photometric corruptions (spec §2.2.7, 2.2.8, 2.2.12): contrast, brightness (closed form of the HSV
+ * value shift) and fog (diamond-square plasma fractal). f-domain in and out, clipped to [0, 1].
+ */
+import { createImage, type Image } from '../image.js';
+import type { RandomSource } from '../random.js';
+
+function clamp(v: number): number { return v < 0 ? 0 : v > 1 ? 1 : v; }
+
+/**
+ * Contrast: clip((x − m)·c + m) with m the mean of each channel over all pixels (CIFAR-10-C; for a grey
+ * image this is MNIST-C's single mean). Means accumulated in float64. O(W·H·C).
+ * @example 2×2 RGB (255,0,0)(0,255,0)(0,0,255)(100,150,200), c = 0.75 → first pixel 213.4375/255 red
+ */
+export function contrast(img: Image, c: number): Image {
+  const C = img.channels;
+  const n = img.width * img.height;
+  const s = img.data;
+  const means = new Float64Array(C);
+  for (let i = 0; i < n; i++) for (let k = 0; k < C; k++) means[k] = (means[k] as number) + (s[i * C + k] as number);
+  for (let k = 0; k < C; k++) means[k] = (means[k] as number) / n;
+  const out = createImage(img.width, img.height, C);
+  const o = out.data;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < C; k++) {
+      const m = means[k] as number;
+      o[i * C + k] = clamp(((s[i * C + k] as number) - m) * c + m);
+    }
+  }
+  return out;
+}
+
+/**
+ * Brightness: HSV value V ← min(V + c, 1) with hue and saturation kept, i.e. x·min(V + c, 1)/V per pixel
+ * (black becomes grey c). For grey images this is clip(x + c). O(W·H·C).
+ * @example pixel (128,64,32)/255, c = 0.05 → (140.75, 70.375, 35.1875)/255
+ */
+export function brightness(img: Image, c: number): Image {
+  const C = img.channels;
+  const n = img.width * img.height;
+  const s = img.data;
+  const out = createImage(img.width, img.height, C);
+  const o = out.data;
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    for (let k = 0; k < C; k++) v = Math.max(v, s[i * C + k] as number);
+    if (v <= 0) { for (let k = 0; k < C; k++) o[i * C + k] = clamp(c); continue; }
+    const f = Math.min(v + c, 1) / v;
+    for (let k = 0; k < C; k++) o[i * C + k] = clamp((s[i * C + k] as number) * f);
+  }
+  return out;
+}
+
+/**
+ * Plasma fractal of side `size` (a power of two) by diamond-square with wrap-around, as hendrycks'
+ * `plasma_fractal(mapsize, wibbledecay)`: perturbations A·U(−A, A), A starting at 100 and divided by
+ * `decay` per round, three n×n row-major draws per round; normalised to [0, 1]. O(size²).
+ */
+export function plasmaFractal(size: number, decay: number, rng: RandomSource): Float64Array {
+  const M = size;
+  const map = new Float64Array(M * M);
+  const at = (r: number, c: number): number => (((r % M) + M) % M) * M + (((c % M) + M) % M);
+  let step = M;
+  let wib = 100;
+  while (step >= 2) {
+    const h = step / 2;
+    const n = M / step;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const sum = (map[at(i * step, j * step)] as number) + (map[at((i + 1) * step, j * step)] as number)
+          + (map[at(i * step, (j + 1) * step)] as number) + (map[at((i + 1) * step, (j + 1) * step)] as number);
+        map[at(i * step + h, j * step + h)] = sum / 4 + wib * rng.uniform(-wib, wib);
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const sum = (map[at(i * step + h, j * step + h)] as number) + (map[at((i - 1) * step + h, j * step + h)] as number)
+          + (map[at(i * step, j * step)] as number) + (map[at(i * step, (j + 1) * step)] as number);
+        map[at(i * step, j * step + h)] = sum / 4 + wib * rng.uniform(-wib, wib);
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const sum = (map[at(i * step + h, j * step + h)] as number) + (map[at(i * step + h, (j - 1) * step + h)] as number)
+          + (map[at(i * step, j * step)] as number) + (map[at((i + 1) * step, j * step)] as number);
+        map[at(i * step + h, j * step)] = sum / 4 + wib * rng.uniform(-wib, wib);
+      }
+    }
+    step = h;
+    wib /= decay;
+  }
+  let lo = Infinity;
+  for (let i = 0; i < map.length; i++) lo = Math.min(lo, map[i] as number);
+  let hi = 0;
+  for (let i = 0; i < map.length; i++) { map[i] = (map[i] as number) - lo; hi = Math.max(hi, map[i] as number); }
+  for (let i = 0; i < map.length; i++) map[i] = (map[i] as number) / hi;
+  return map;
+}
+
+/**
+ * Fog: mv = max(x); x' = x + s·P (P the top-left H×W of a plasma map of side `mapSize`, broadcast over
+ * channels); out = clip(x'·mv/(mv + s)). O(mapSize² + W·H·C).
+ * @example x = (0.2, 0.4, 0.6), s = 0.2, P = 0.5 → (57.375, 95.625, 133.875)/255
+ */
+export function fogWithMap(img: Image, strength: number, plasma: Float64Array, mapSize: number): Image {
+  const { width: W, height: H, channels: C } = img;
+  const s = img.data;
+  let mv = 0;
+  for (let i = 0; i < s.length; i++) mv = Math.max(mv, s[i] as number);
+  const out = createImage(W, H, C);
+  const o = out.data;
+  const scale = mv / (mv + strength);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const p = strength * (plasma[y * mapSize + x] as number);
+      for (let k = 0; k < C; k++) {
+        const i = (y * W + x) * C + k;
+        o[i] = clamp(((s[i] as number) + p) * scale);
+      }
+    }
+  }
+  return out;
+}
