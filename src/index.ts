@@ -7,3 +7,5 @@ export * from './math/adam.js';
 export type * from './calibrators/types.js';
 export * from './data/index.js';
 export * from './metrics/index.js';
+export * from './views/index.js';
+export * from './report/index.js';

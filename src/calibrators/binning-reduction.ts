@@ -131,20 +131,21 @@ export function normaliseRows(m: Matrix<Float64Array>): void {
 
 /**
  * Top-label full vector: c′ = map(c) on the predicted class, the others rescaled to share 1 − c′ in
- * proportion to their probabilities (uniformly when c = 1). `probs` is overwritten.
+ * proportion to their probabilities (uniformly when they are all 0). `probs` is overwritten.
  */
-export function applyTopLabelConfidences(probs: Matrix<Float64Array>, conf: Float64Array, arg: Int32Array, cal: Float64Array): void {
+export function applyTopLabelConfidences(probs: Matrix<Float64Array>, arg: Int32Array, cal: Float64Array): void {
   const { rows: n, cols: k, data } = probs;
   for (let i = 0; i < n; i++) {
-    const c = conf[i] as number;
     const c2 = cal[i] as number;
     const a = arg[i] as number;
-    const rest = 1 - c;
-    const scale = rest > 0 ? (1 - c2) / rest : 0;
+    // The others' own sum (not 1 − c, which rounds to 0 or to a different tiny value for c ≈ 1).
+    let rest = 0;
+    for (let j = 0; j < k; j++) if (j !== a) rest += data[i * k + j] as number;
+    const share = 1 - c2;
     for (let j = 0; j < k; j++) {
       const idx = i * k + j;
       if (j === a) data[idx] = c2;
-      else data[idx] = rest > 0 ? (data[idx] as number) * scale : (1 - c2) / (k - 1);
+      else data[idx] = rest > 0 ? ((data[idx] as number) / rest) * share : share / (k - 1);
     }
   }
 }
@@ -171,7 +172,7 @@ function applyTopLabel(probs: Matrix<Float64Array>, map: ScoreMap): void {
   const { conf, arg } = rowMax(probs);
   const cal = new Float64Array(probs.rows);
   map.apply(probs.rows, conf, 1, 0, cal, 1, 0);
-  applyTopLabelConfidences(probs, conf, arg, cal);
+  applyTopLabelConfidences(probs, arg, cal);
 }
 
 /** The `params.maps` array of a model file, loaded with `loadMap`; checks the count for the reduction. */

@@ -2,7 +2,10 @@
  * Parameterised temperature scaling (Tomani, Cremers, Buettner, "Parameterized Temperature Scaling for
  * Boosting the Expressive Power in Post-Hoc Uncertainty Calibration", ECCV 2022; reference code
  * tochris/pts-uncertainty): an MLP on the descending-sorted top-k of the clipped logits outputs a
- * per-sample temperature `T = clip(|o|, 1e-12, 1e12)`, and `q = softmax(clip(z) / T)` (calibrators.md §6).
+ * per-sample temperature `T = clip(|o|, 1e-12, 1e12)`, and `q = softmax(z / T)` (calibrators.md §6).
+ * Deviation: the reference also clips the logits inside the softmax to [−100, 100]; that ties every logit
+ * beyond the clip and can change the argmax, so here the clip applies to the network input only (identical
+ * outputs whenever |z| ≤ 100).
  * Loss: mean over N·K of (q − onehot)² plus `weightDecay·Σ W²` on the hidden kernels (Keras L2), trained
  * with Adam (src/math/adam.ts) on seeded mini-batches. Gradients are derived by hand (checked against
  * finite differences and a torch oracle in the tests). Argmax preserved (T > 0 per row).
@@ -107,7 +110,7 @@ export function ptsLossAndGradient(
     const T = temperatureOf(o);
     const zc = w.zc, q = w.q;
     let m = -Infinity;
-    for (let j = 0; j < K; j++) { const v = Math.min(Math.max(logits.data[i * K + j] as number, -PTS_CLIP), PTS_CLIP); zc[j] = v; if (v > m) m = v; }
+    for (let j = 0; j < K; j++) { const v = logits.data[i * K + j] as number; zc[j] = v; if (v > m) m = v; }
     let sum = 0;
     for (let j = 0; j < K; j++) { const e = Math.exp(((zc[j] as number) - m) / T); q[j] = e; sum += e; }
     const y = labels[i] as number;
@@ -186,7 +189,7 @@ export class PtsModel implements FittedCalibrator {
     private readonly seed: number,
   ) {}
 
-  /** softmax(clip(z) / T(z)) per row. Cost O(N·(K·k + network)). */
+  /** softmax(z / T(z)) per row (the clip applies to the network input only). Cost O(N·(K·k + network)). */
   predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
     const K = this.numClasses;
     checkLogits(input.logits, 'pts', K);
@@ -196,10 +199,10 @@ export class PtsModel implements FittedCalibrator {
     for (let r = 0; r < rows; r++) {
       const t = T[r] as number;
       let m = -Infinity;
-      for (let j = 0; j < K; j++) { const v = Math.min(Math.max(data[r * K + j] as number, -PTS_CLIP), PTS_CLIP); if (v > m) m = v; }
+      for (let j = 0; j < K; j++) { const v = data[r * K + j] as number; if (v > m) m = v; }
       let sum = 0;
       for (let j = 0; j < K; j++) {
-        const e = Math.exp((Math.min(Math.max(data[r * K + j] as number, -PTS_CLIP), PTS_CLIP) - m) / t);
+        const e = Math.exp(((data[r * K + j] as number) - m) / t);
         dst[r * K + j] = e; sum += e;
       }
       for (let j = 0; j < K; j++) dst[r * K + j] = (dst[r * K + j] as number) / sum;

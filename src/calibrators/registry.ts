@@ -16,6 +16,11 @@ import { betaCalibration } from './beta.js';
 import { histogramBinning } from './histogram.js';
 import { isotonicRegression } from './isotonic.js';
 import { bbq } from './bbq.js';
+import { irm } from './irm.js';
+import { irova } from './irova.js';
+import { irovaTs } from './irova-ts.js';
+import { splineCalibration } from './spline.js';
+import { scalingBinning } from './scaling-binning.js';
 import { caSpec } from './ca/spec.js';
 
 /** All registered calibrator specs; `none` (uncalibrated) first. */
@@ -34,6 +39,11 @@ export const calibratorSpecs: readonly CalibratorSpec[] = [
   histogramBinning,
   isotonicRegression,
   bbq,
+  irm,
+  irova,
+  irovaTs,
+  splineCalibration,
+  scalingBinning,
   caSpec,
 ];
 

@@ -206,7 +206,7 @@ function makeModel(o: SplineOptions, x: Float64Array, y: Float64Array, numClasse
       const { conf, arg } = rowMax(probs);
       const cal = new Float64Array(probs.rows);
       for (let i = 0; i < probs.rows; i++) cal[i] = interpolateTable(x, y, conf[i] as number, o.compatSwappedInterp);
-      applyTopLabelConfidences(probs, conf, arg, cal);
+      applyTopLabelConfidences(probs, arg, cal);
       return probs;
     },
     toJSON(): CalibratorJSON {

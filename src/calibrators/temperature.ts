@@ -162,10 +162,11 @@ export function fitTemperature(logits: Matrix, labels: Int32Array, opts: Tempera
   }
   const tol = 1e-12 * (1 + st.absZy);
   let lo = 0, hi = Infinity;
-  let beta = 1;
+  const warm = warmStart(logits, labels, objective);
+  let beta = warm ?? 1;
+  if (objective === 'brier') return brierSolve(at, beta, warm !== null, betaMin, betaMax, tol, maxIter, done);
   let e = at(beta);
   let it = 1;
-  if (objective === 'brier') return brierSolve(at, e, betaMin, betaMax, tol, maxIter, done);
   for (; it < maxIter; it++) {
     if (Math.abs(e.d1) <= tol) return clampResult(beta, e, it, true, betaMin, betaMax, tMin, tMax, done);
     if (e.d1 < 0) lo = beta; else hi = beta;
@@ -177,11 +178,33 @@ export function fitTemperature(logits: Matrix, labels: Int32Array, opts: Tempera
       next = Math.min(next, 4 * Math.max(beta, 1), 2 * betaMax);
     } else if (!(next > lo && next < hi)) {
       next = 0.5 * (lo + hi);
+    } else if (Math.abs(next - beta) <= 1e-10 * beta) {
+      // Newton converges quadratically: the error after this step is O(step²), below float64 resolution.
+      return clampResult(next, e, it, true, betaMin, betaMax, tMin, tMax, done);
     }
     beta = next;
     e = at(beta);
   }
   return clampResult(beta, e, it, false, betaMin, betaMax, tMin, tMax, done);
+}
+
+/**
+ * For large inputs (N·K ≥ 4e6), 1/T fitted on an evenly strided subsample of about 2e6 entries: a start
+ * close enough for Newton's quadratic convergence, saving several full passes. Null when not worth it or
+ * when the subsample fit hit a bound.
+ */
+function warmStart(logits: Matrix, labels: Int32Array, objective: 'nll' | 'brier'): number | null {
+  const { rows: N, cols: K, data } = logits;
+  if (N * K < 4e6 || N < 4000) return null;
+  const S = Math.max(2000, Math.ceil(2e6 / K));
+  const sub = new Float64Array(S * K), subLabels = new Int32Array(S);
+  for (let j = 0; j < S; j++) {
+    const i = Math.floor((j * N) / S);
+    for (let k = 0; k < K; k++) sub[j * K + k] = data[i * K + k] as number;
+    subLabels[j] = labels[i] as number;
+  }
+  const r = fitTemperature({ data: sub, rows: S, cols: K }, subLabels, { objective, maxIterations: 60 });
+  return r.warnings.length === 0 && r.converged ? 1 / r.temperature : null;
 }
 
 function clampResult(
@@ -196,12 +219,20 @@ function clampResult(
 
 /** Brent's root finder (zeroin) on the Brier β-derivative, after bracketing by doubling. */
 function brierSolve(
-  at: (b: number) => Eval, e1: Eval, betaMin: number, betaMax: number, tol: number, maxIter: number,
+  at: (b: number) => Eval, beta0: number, warm: boolean, betaMin: number, betaMax: number, tol: number, maxIter: number,
   done: (b: number, e: Eval, it: number, c: boolean, w: string[]) => TemperatureFit,
 ): TemperatureFit {
   let a = 0, fa = -1; // f'(0) < 0 is known; only its sign is used
-  let b = 1, eb = e1, fb = e1.d1;
+  let b = beta0, eb = at(b), fb = eb.d1;
   let it = 1;
+  if (warm && fb !== 0) {
+    // tight bracket around a warm start: one more pass on the other side
+    const other = fb < 0 ? b * 1.002 : b * 0.998;
+    const eo = at(other); it++;
+    if ((eo.d1 > 0) !== (fb > 0) || eo.d1 === 0) {
+      if (fb < 0) { a = b; fa = fb; b = other; eb = eo; fb = eo.d1; } else { a = other; fa = eo.d1; }
+    } else if (fb < 0) { a = other; fa = eo.d1; b = other; eb = eo; fb = eo.d1; }
+  }
   if (fb < 0) {
     while (fb < 0) {
       a = b; fa = fb;

@@ -55,6 +55,8 @@ export interface FittedCalibrator {
   readonly preservesArgmax: boolean;
   /** Calibrated probabilities, N×K, rows summing to 1. Writes into `out` when given. */
   predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array>;
+  /** Per-sample temperatures, for methods that have one (TS, PTS, CA); `calibra apply --temperatures` writes them. */
+  predictTemperatures?(input: CalibrationInput): Float64Array;
   toJSON(): CalibratorJSON;
 }
 

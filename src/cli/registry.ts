@@ -4,10 +4,18 @@
 import type { Command } from './command.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { viewsCommand } from './commands/views.js';
+import { demoCommand } from './commands/demo.js';
 import { reportCommand } from './commands/report.js';
+import { fitCommand } from './commands/fit.js';
+import { applyCommand } from './commands/apply.js';
+import { compareCommand } from './commands/compare.js';
 
 export const commands: readonly Command[] = [
   evaluateCommand,
   viewsCommand,
+  demoCommand,
   reportCommand,
+  fitCommand,
+  applyCommand,
+  compareCommand,
 ];

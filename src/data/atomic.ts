@@ -4,7 +4,10 @@
  * Every output is written to a temporary file in the target folder (`.NAME.calibra-tmp-PID-RANDOM`) and
  * renamed over the target, so a reader sees the old file or the complete new one, never a part. An existing
  * output is replaced only with `force` (else E_EXISTS). A thrown error, SIGINT or SIGTERM removes the
- * temporary file; the signal is then re-raised so the exit status is the usual one. A SIGKILL cannot be
+ * temporary file; the signal is then re-raised so the exit status is the usual one (a signal that arrives
+ * during a synchronous write takes effect right after it: the complete file is in place). Once a process has
+ * written through this module, its SIGINT/SIGTERM go through that handler (clean up, then re-raise), so a
+ * signal during later synchronous work takes effect when that work yields. A SIGKILL cannot be
  * caught: it leaves the old output intact and a stale temporary file, which the next atomic write into
  * the same folder removes once its process is gone.
  */
@@ -114,9 +117,11 @@ export function createAtomicWriter(file: string, opts: WriteOptions = {}): Atomi
   live.add(tempPath);
   installHandlers();
   let open = true;
+  // The handlers stay installed after the write: a signal that arrived during a synchronous write is
+  // still pending and is dispatched only on a later turn of the event loop; removing the handlers first
+  // would drop it (the process would carry on). onSignal re-raises it with the default action.
   const finish = (): void => {
     live.delete(tempPath);
-    if (live.size === 0) uninstallHandlers();
   };
   const abort = (): void => {
     if (open) { try { fs.closeSync(fd); } catch { /* closed */ } open = false; }

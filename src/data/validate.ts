@@ -149,6 +149,6 @@ export function arrayToLabels(a: NumericArray, numClasses?: number, source?: str
  */
 export function checkSameRows(rows: number, labels: number, rowsSource: string, labelsSource: string): void {
   if (rows !== labels) {
-    throw new CalibraError('E_SHAPE', `${rowsSource} has ${rows} rows but ${labelsSource} has ${labels} labels`, { source: rowsSource, fix: `give labels for exactly the samples in ${rowsSource}, in the same order` });
+    throw new CalibraError('E_SHAPE', `${rows} rows here but ${labels} labels in ${labelsSource}`, { source: rowsSource, fix: 'give one label per row, for the same samples in the same order' });
   }
 }

@@ -91,12 +91,21 @@ export function formatDemoText(r: DemoModelResult): string {
   for (const preset of ['paper', 'default'] as const) {
     const g = grid(r, preset, cols, DEMO_METRICS);
     const marks = bestMarks(g.rows, DEMO_METRICS);
-    const cells = [g.header, g.sub, ...g.rows.map((row, ri) => row.map((v, c) => (marks.has(`${ri},${c}`) ? `${v}*` : v)))];
-    const widths = cells[1]?.map((_, c) => Math.max(...cells.map((row) => (row[c] ?? '').length))) ?? [];
+    const cells = [g.sub, ...g.rows.map((row, ri) => row.map((v, c) => (marks.has(`${ri},${c}`) ? `${v}*` : v)))];
+    const widths = g.sub.map((_, c) => Math.max(...cells.map((row) => (row[c] ?? '').length), c === 0 ? 'method'.length : 0));
     out.push(presetTitle(preset));
+    // Group titles start at their group's first column and may run over the following columns.
+    let title = 'method'.padEnd(widths[0] as number);
+    let pos = title.length;
+    g.header.forEach((h, c) => {
+      if (c === 0) return;
+      pos += 2 + (widths[c] as number);
+      if (h !== '') title = `${title.padEnd(pos - (widths[c] as number))}${h}`;
+    });
+    out.push(title.trimEnd());
     cells.forEach((row, ri) => {
       out.push(row.map((v, c) => (c === 0 ? v.padEnd(widths[c] as number) : v.padStart(widths[c] as number))).join('  '));
-      if (ri === 1) out.push(widths.map((w) => '-'.repeat(w)).join('  '));
+      if (ri === 0) out.push(widths.map((w) => '-'.repeat(w)).join('  '));
     });
     out.push('');
   }

@@ -6,7 +6,7 @@
  */
 import { CalibraError } from '../errors.js';
 import type { FloatArray, Matrix } from '../math/matrix.js';
-import { addToBins, conditionalError, createBinnedStats, equalMassError, groupError, mergeBinnedStats, meanGroupError, stableOrder, type BinnedStats, type EdgeRule } from './binning.js';
+import { addClasswiseRow, addToBins, conditionalError, createBinnedStats, equalMassError, groupError, mergeBinnedStats, meanGroupError, stableOrder, type BinnedStats, type EdgeRule } from './binning.js';
 import { caPaperAce, caPaperEce, caPaperKs, caPaperMce, caPaperSceAddRow, caPaperSceFinish } from './ca-paper.js';
 import { parseMetricId, type MetricSpec } from './ids.js';
 import { kdeEce, mmce, smece } from './kernel.js';
@@ -131,7 +131,7 @@ export class MetricAccumulator {
     if (this.builder !== null) { this.builder.reserve(1); this.builder.push(conf, pred, y, brier, out[3] as number); }
     for (const st of this.top.values()) addToBins(st, 0, conf, a);
     for (const st of this.cond.values()) addToBins(st, pred, conf, a);
-    for (const st of this.cls.values()) for (let k = 0; k < K; k++) addToBins(st, k, p[base + k] as number, k === y ? 1 : 0);
+    for (const st of this.cls.values()) addClasswiseRow(st, p, base, y);
     for (const [b, st] of this.caSce) caPaperSceAddRow(p, base, K, y, st, b);
   }
 

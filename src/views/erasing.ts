@@ -2,8 +2,10 @@
  * torchvision `RandomErasing(p=1, scale=(0.1, 0.1), ratio=(0.3, 3.3), value=0)` split into a parameter
  * sampler that follows torch's draw order and a pure eraser. Spec: views-and-corruptions §1.6.
  */
-import type { Rng } from '../math/rng.js';
 import { cloneImage, roundHalfEven, type Image } from './image.js';
+
+/** The draws RandomErasing needs (`Rng` satisfies it). */
+export interface EraseRandom { random(): number; uniform(lo: number, hi: number): number; int(n: number): number }
 
 /** The rectangle erased: top row i, left column j, height h, width w (h = w = 0 means nothing erased). */
 export interface EraseParams { readonly i: number; readonly j: number; readonly h: number; readonly w: number }
@@ -13,7 +15,7 @@ export interface EraseParams { readonly i: number; readonly j: number; readonly 
  * 10 attempts of area = float32(0.1)·H·W, log-uniform ratio in [0.3, 3.3], h = round(√(area·r)),
  * w = round(√(area/r)); accept when h < H and w < W, then i ~ U{0..H−h}, j ~ U{0..W−w}. O(1).
  */
-export function sampleEraseParams(rng: Rng, height: number, width: number, scale = 0.1, ratio: readonly [number, number] = [0.3, 3.3]): EraseParams {
+export function sampleEraseParams(rng: EraseRandom, height: number, width: number, scale = 0.1, ratio: readonly [number, number] = [0.3, 3.3]): EraseParams {
   rng.random();
   const area = Math.fround(scale) * height * width;
   const lo = Math.log(ratio[0]);

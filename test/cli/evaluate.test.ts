@@ -58,6 +58,21 @@ describe('calibra evaluate', () => {
     expect(budget.out).toBe(whole.out);
   });
 
+  it('streams a binary N-vector of P(y=1) given with --probs exactly like the in-memory path', async () => {
+    const q = new Float64Array(N);
+    const y = new Int32Array(N);
+    for (let i = 0; i < N; i++) { q[i] = rng.random(); y[i] = rng.random() < q[i] ? 1 : 0; }
+    const qFile = join(dir, 'p1.npy');
+    const yFile = join(dir, 'y1.npy');
+    writeFileSync(qFile, encodeNpy({ shape: [N], data: q }));
+    writeFileSync(yFile, encodeNpy({ shape: [N], data: y }));
+    const whole = await cli('--probs', qFile, '--labels', yFile, '--format', 'json', '--edges', 'guo');
+    const chunked = await cli('--probs', qFile, '--labels', yFile, '--format', 'json', '--edges', 'guo', '--chunk-rows', '10');
+    expect(whole.code).toBe(0);
+    expect((JSON.parse(whole.out) as Doc).classes).toBe(2);
+    expect(chunked.out).toBe(whole.out);
+  });
+
   it('adds {"value","low","high"} objects with --ci, reproducible by --seed', async () => {
     const args = ['--logits', logitsFile, '--labels', labelsFile, '--metrics', 'ece,nll,cw_ece', '--format', 'json', '--ci', '0.9', '--bootstrap', '50', '--seed', '3'];
     const a = await cli(...args);

@@ -59,7 +59,7 @@ describe('loadLogits / loadProbs / loadLabels across formats', () => {
     fs.writeFileSync(at('nan.csv'), '1,2\n3,nan\n');
     expect(expectCode(() => loadLogits(at('nan.csv')), 'E_NON_FINITE').where).toBe('row 1, column 1');
     const e = expectCode(() => checkLabelsMatch(logits, new Int32Array(2), 'val.npy', 'y.npy'), 'E_SHAPE');
-    expect(e.message).toBe('val.npy has 3 rows but y.npy has 2 labels');
+    expect([e.source, e.message]).toEqual(['val.npy', '3 rows here but 2 labels in y.npy']);
   });
   it('refuses files larger than the limit before reading them', () => {
     expectCode(() => loadLogits(at('l.npy'), { maxBytes: 8 }), 'E_TOO_LARGE');

@@ -60,7 +60,7 @@ describe('arrayToLabels', () => {
   });
   it('checkSameRows names both files', () => {
     const e = expectCode(() => checkSameRows(10, 9, 'logits.npy', 'labels.npy'), 'E_SHAPE');
-    expect(e.message).toContain('logits.npy');
+    expect(e.source).toBe('logits.npy');
     expect(e.message).toContain('labels.npy');
   });
 });

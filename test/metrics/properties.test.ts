@@ -7,7 +7,7 @@ import { isCalibraError } from '../../src/errors.js';
 import { takeLabels, takeRows, type Matrix } from '../../src/math/matrix.js';
 import { Rng } from '../../src/math/rng.js';
 import { softmax } from '../../src/math/softmax.js';
-import { createBinnedStats, equalWidthBin, addToBins, mergeBinnedStats, groupError } from '../../src/metrics/binning.js';
+import { createBinnedStats, equalWidthBin, addToBins, mergeBinnedStats, groupError, reliabilityBins } from '../../src/metrics/binning.js';
 import { bootstrapIntervals } from '../../src/metrics/bootstrap.js';
 import { evaluateLogits, evaluateMetrics, MetricAccumulator } from '../../src/metrics/evaluate.js';
 import { presetMetricIds } from '../../src/metrics/ids.js';
@@ -106,15 +106,24 @@ describe('metric properties', () => {
   });
 
   it('a value exactly on an edge b/B goes to the bin it closes (right rule) or opens (left rule), for every B up to 500', () => {
+    const wrong: string[] = [];
     for (let B = 1; B <= 500; B++) {
       for (let b = 1; b < B; b++) {
-        expect(equalWidthBin(b / B, B, 'right')).toBe(b - 1);
-        expect(equalWidthBin(b / B, B, 'left')).toBe(b);
+        if (equalWidthBin(b / B, B, 'right') !== b - 1) wrong.push(`right ${b}/${B}`);
+        if (equalWidthBin(b / B, B, 'left') !== b) wrong.push(`left ${b}/${B}`);
       }
-      expect(equalWidthBin(0, B, 'right')).toBe(0);
-      expect(equalWidthBin(0, B, 'guo')).toBe(-1);
-      expect(equalWidthBin(1, B, 'left')).toBe(B - 1);
+      if (equalWidthBin(0, B, 'right') !== 0 || equalWidthBin(0, B, 'guo') !== -1 || equalWidthBin(1, B, 'left') !== B - 1 || equalWidthBin(1, B, 'right') !== B - 1) wrong.push(`ends ${B}`);
     }
+    expect(wrong).toEqual([]);
+  });
+
+  it('reliabilityBins equal-mass splits ranks like numpy array_split (first groups one larger)', () => {
+    const conf = Float64Array.of(0.9, 0.1, 0.5, 0.3, 0.7);
+    const correct = Uint8Array.of(1, 0, 1, 0, 1);
+    const bins = reliabilityBins(conf, correct, { bins: 2, scheme: 'equal-mass' });
+    expect(bins.map((b) => [b.lo, b.hi, b.count])).toEqual([[0.1, 0.5, 3], [0.7, 0.9, 2]]);
+    expect(bins[0]?.accuracy).toBeCloseTo(1 / 3, 15);
+    expect(bins[1]?.meanConfidence).toBeCloseTo(0.8, 15);
   });
 
   it('bootstrap intervals are reproducible by seed, bracket sensibly, and change with the seed', () => {

@@ -153,7 +153,7 @@ export function trainCa(shape: NetShape, d: CaTrainData, opts: CaOptions, hooks:
     heldIds = new Int32Array(0);
   }
   const B = Math.min(opts.batchSize, trainIds.length);
-  const ws = new CaWorkspace(shape, d.logits.cols, B);
+  const ws = new CaWorkspace(shape, d.logits.cols, Math.max(B, N)); // whole-set scoring uses one batch of up to N
   const grad = new Float64Array(paramCount(shape));
   const adam = new Adam(grad.length, { lr: opts.lr });
   const curves: CaCurves = { trainLoss: [], trainNll: [], heldOutLoss: [], heldOutNll: [], heldOutEce: [] };

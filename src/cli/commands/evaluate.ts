@@ -118,7 +118,7 @@ function evaluateFiles(args: ReturnType<typeof parseArgs>, io: CliIo): Loaded & 
       const which = specs.filter((s) => s.need === 'matrix' || (ci !== null && (s.need === 'class-bins' || s.need === 'ca-sce'))).map((s) => s.id);
       throw new CalibraError('E_OPTION', `${which.join(', ')} need the whole N×K matrix${ci !== null ? ' (for intervals)' : ''}, but ${file} is streamed`, { source: file, fix: 'drop these ids, or raise --max-memory above the file size and leave out --chunk-rows' });
     }
-    const budgetRows = Math.max(1, Math.floor(Math.min(maxMemoryMb * 1024 * 1024 / 8, 64 * 1024 * 1024) / (fileCols * (8 + header.dtype.itemsize))));
+    const budgetRows = Math.max(1, Math.floor(Math.min(maxMemoryMb * 1024 * 1024 / 16, 16 * 1024 * 1024) / (fileCols * (8 + header.dtype.itemsize))));
     const per = chunkRows ?? budgetRows;
     const acc = new MetricAccumulator(streamable, classes, { edges, keepSamples: ci !== null });
     let chunks = 0;

@@ -3,6 +3,7 @@
  * and writes one self-contained HTML report (summary table, diagrams, metric definitions); optionally PNGs
  * of the reliability diagrams.
  */
+import { existsSync } from 'node:fs';
 import { CalibraError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { probsToLogits } from '../../math/softmax.js';
@@ -141,6 +142,7 @@ function runReport(argv: readonly string[], io: CliIo): number {
   const out = requireValue(args, 'out', NAME);
   const force = args.flags.has('force');
   const probs = args.flags.has('probs');
+  if (!force && existsSync(out)) throw new CalibraError('E_EXISTS', 'the output file exists', { source: out, fix: 'add --force to replace it, or choose another --out' });
   const seed = numberValue(args, 'seed', NAME, 0, { integer: true, min: 0 });
   const bins = numberValue(args, 'bins', NAME, 15, { integer: true, min: 1, max: 1000 });
   const bootstrap = numberValue(args, 'bootstrap', NAME, 100, { integer: true, min: 0, max: 10000 });

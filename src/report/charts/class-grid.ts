@@ -39,16 +39,17 @@ export function classReliabilityGridSvg(cells: readonly ClassCell[], opts: Class
   const padT = 22;
   const cellW = size + padL + 10;
   const cellH = size + padT + 24;
-  const width = cols * cellW + 16;
-  const height = 58 + rows * cellH;
+  const width = Math.max(cols * cellW + 16, 380);
+  const height = 66 + rows * cellH;
   const title = opts.title ?? 'Per-class reliability';
   const parts: string[] = [];
   parts.push(`<text x="16" y="18" font-size="14" font-weight="bold">${esc(title)}</text>`);
-  parts.push(`<text x="16" y="36" font-size="11" fill="${PALETTE.grey}">x: predicted probability of the class; y: observed frequency of the class (bars), gap to the mean prediction in red</text>`);
+  parts.push(`<text x="16" y="34" font-size="11" fill="${PALETTE.grey}">x: predicted probability of the class</text>`);
+  parts.push(`<text x="16" y="48" font-size="11" fill="${PALETTE.grey}">y: observed frequency (bars); red: gap to the mean prediction</text>`);
   const descCells: string[] = [];
   cells.forEach((cell, idx) => {
     const ox = 16 + (idx % cols) * cellW + padL;
-    const oy = 46 + Math.floor(idx / cols) * cellH + padT;
+    const oy = 56 + Math.floor(idx / cols) * cellH + padT;
     const sx = linear(0, 1, ox, ox + size);
     const sy = linear(0, 1, oy + size, oy);
     parts.push(`<text x="${fmt(ox)}" y="${fmt(oy - 6)}" font-size="12" font-weight="bold">${esc(cell.name)}</text>`);

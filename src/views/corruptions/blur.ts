@@ -56,11 +56,18 @@ export function applySparseKernel(img: Image, k: SparseKernel): Image {
   const s = img.data;
   const out = createImage(W, H, C);
   const o = out.data;
+  let L = 0;
+  for (let t = 0; t < k.w.length; t++) L = Math.max(L, Math.abs(k.dy[t] as number), Math.abs(k.dx[t] as number));
+  const span = 2 * L + 1;
+  const rowIdx = new Int32Array(H * span);
+  for (let y = 0; y < H; y++) for (let d = -L; d <= L; d++) rowIdx[y * span + d + L] = borderIndex(y + d, H, 'reflect');
+  const colIdx = new Int32Array(W * span);
+  for (let x = 0; x < W; x++) for (let d = -L; d <= L; d++) colIdx[x * span + d + L] = borderIndex(x + d, W, 'reflect');
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let c = 0; c < C; c++) {
     let acc = 0;
     for (let t = 0; t < k.w.length; t++) {
-      const yy = borderIndex(y + (k.dy[t] as number), H, 'reflect');
-      const xx = borderIndex(x + (k.dx[t] as number), W, 'reflect');
+      const yy = rowIdx[y * span + (k.dy[t] as number) + L] as number;
+      const xx = colIdx[x * span + (k.dx[t] as number) + L] as number;
       acc += (k.w[t] as number) * (s[(yy * W + xx) * C + c] as number);
     }
     o[(y * W + x) * C + c] = clamp(acc);
@@ -122,10 +129,14 @@ export function motionBlur(img: Image, radius: number, sigma: number, angleDeg: 
   return out;
 }
 
-/** The zoom factors 1 + k·step, k = 0..count−1. */
+/**
+ * The zoom factors of `np.arange(1, stop, step)`: 1 + k·δ with δ = (1 + step) − 1 as NumPy computes it
+ * (0.010000000000000009 for 0.01), k = 0..count−1. The δ matters: 26·1.2500000000000002 rounds to 33.
+ */
 export function zoomFactors(count: number, step: number): Float64Array {
   const z = new Float64Array(count);
-  for (let k = 0; k < count; k++) z[k] = 1 + k * step;
+  const delta = 1 + step - 1;
+  for (let k = 0; k < count; k++) z[k] = 1 + k * delta;
   return z;
 }
 

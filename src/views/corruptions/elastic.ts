@@ -2,7 +2,8 @@
  * Elastic transform (spec §2.2.11; Simard et al. 2003 as used by ImageNet-C / MNIST-C): a random affine
  * warp (OpenCV getAffineTransform + warpAffine, bilinear, 1/32-pixel quantised positions) followed by a
  * displacement by two Gaussian-smoothed uniform fields (SciPy map_coordinates, order 1). CIFAR borders:
- * reflect-101 for the warp, mirror-with-edge (SciPy 'reflect') for the resampling; MNIST: zeros for both.
+ * reflect-101 for the warp, mirror-with-edge (SciPy 'reflect') for the resampling; MNIST: zeros for both
+ * (and, as SciPy's 'constant' mode does, 0 for any resampling position outside [0, n−1]).
  */
 import { createImage, type Image } from '../image.js';
 import { borderIndex, type Border } from '../filter.js';
@@ -39,16 +40,21 @@ export function gaussianFilter2d(field: Float64Array, height: number, width: num
   let sum = 0;
   for (let t = -r; t <= r; t++) { k[t + r] = Math.exp(-0.5 * (t / sigma) ** 2); sum += k[t + r] as number; }
   for (let t = 0; t < k.length; t++) k[t] = (k[t] as number) / sum;
+  const taps = 2 * r + 1;
+  const rowIdx = new Int32Array(height * taps);
+  for (let y = 0; y < height; y++) for (let t = 0; t < taps; t++) rowIdx[y * taps + t] = borderIndex(y + t - r, height, 'symmetric');
+  const colIdx = new Int32Array(width * taps);
+  for (let x = 0; x < width; x++) for (let t = 0; t < taps; t++) colIdx[x * taps + t] = borderIndex(x + t - r, width, 'symmetric');
   const tmp = new Float64Array(field.length);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
     let acc = 0;
-    for (let t = -r; t <= r; t++) acc += (k[t + r] as number) * (field[borderIndex(y + t, height, 'symmetric') * width + x] as number);
+    for (let t = 0; t < taps; t++) acc += (k[t] as number) * (field[(rowIdx[y * taps + t] as number) * width + x] as number);
     tmp[y * width + x] = acc;
   }
   const out = new Float64Array(field.length);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
     let acc = 0;
-    for (let t = -r; t <= r; t++) acc += (k[t + r] as number) * (tmp[y * width + borderIndex(x + t, width, 'symmetric')] as number);
+    for (let t = 0; t < taps; t++) acc += (k[t] as number) * (tmp[y * width + (colIdx[x * taps + t] as number)] as number);
     out[y * width + x] = acc;
   }
   return out;
@@ -110,7 +116,9 @@ export function elasticWithDraws(img: Image, alpha: number, sigma: number, draws
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
     const row = y + Math.fround(alpha * (dy[y * W + x] as number));
     const col = x + Math.fround(alpha * (dx[y * W + x] as number));
-    for (let c = 0; c < C; c++) out.data[(y * W + x) * C + c] = clamp(bilinear(warped.data, W, H, C, c, row, col, rBorder));
+    // SciPy 'constant' (unlike 'grid-constant') returns cval for any position outside [0, n−1].
+    const outside = mnist && (row < 0 || row > H - 1 || col < 0 || col > W - 1);
+    for (let c = 0; c < C; c++) out.data[(y * W + x) * C + c] = outside ? 0 : clamp(bilinear(warped.data, W, H, C, c, row, col, rBorder));
   }
   return out;
 }

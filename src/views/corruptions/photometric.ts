@@ -4,6 +4,7 @@
  */
 import { createImage, type Image } from '../image.js';
 import type { RandomSource } from '../random.js';
+import { CalibraError } from '../../errors.js';
 
 function clamp(v: number): number { return v < 0 ? 0 : v > 1 ? 1 : v; }
 
@@ -58,8 +59,10 @@ export function brightness(img: Image, c: number): Image {
  */
 export function plasmaFractal(size: number, decay: number, rng: RandomSource): Float64Array {
   const M = size;
+  if (!Number.isInteger(Math.log2(M))) throw new CalibraError('E_OPTION', `plasmaFractal: size must be a power of two, got ${M}`);
   const map = new Float64Array(M * M);
-  const at = (r: number, c: number): number => (((r % M) + M) % M) * M + (((c % M) + M) % M);
+  const mask = M - 1;
+  const at = (r: number, c: number): number => (r & mask) * M + (c & mask);
   let step = M;
   let wib = 100;
   while (step >= 2) {

@@ -81,6 +81,8 @@ describe('ca: guarantees of the fitted model', () => {
     const c = fitted.curves;
     expect(c.trainLoss.length).toBe(fitted.lossCurve?.length);
     expect(c.heldOutNll.length).toBe(c.trainLoss.length);
+    for (const curve of [c.trainLoss, c.trainNll, c.heldOutLoss, c.heldOutNll, c.heldOutEce]) expect(curve.every((v) => Number.isFinite(v))).toBe(true);
+    expect(c.trainLoss[fitted.bestEpoch]).toBeLessThan(c.trainLoss[0] as number);
     const best = Math.min(...c.heldOutNll);
     expect(c.heldOutNll[fitted.bestEpoch]).toBe(best);
   });

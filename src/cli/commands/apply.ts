@@ -1,0 +1,162 @@
+/**
+ * `calibra apply`: loads a model file and writes calibrated probabilities (and, for per-sample-temperature
+ * methods, the temperatures). A `.npy` input written to a `.npy` output is streamed in chunks of rows —
+ * read with `readNpyChunks`, predicted, appended to a temporary file that is renamed at the end — so memory
+ * stays O(chunk × K) however large the file is. Views inputs are read whole.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CalibraError } from '../../errors.js';
+import { loadModelJson } from '../../calibrators/model-file.js';
+import type { CalibrationInput, FittedCalibrator } from '../../calibrators/types.js';
+import { probsToLogits } from '../../math/softmax.js';
+import { createAtomicWriter, readNpyFileHeader, readNpyChunks, saveMatrix, writeFileAtomic, type AtomicWriter } from '../../data/files.js';
+import { arrayToProbs } from '../../data/validate.js';
+import { encodeNpy } from '../../data/npy.js';
+import { getValue, numberValue, parseArgs, requireValue, type ParsedArgs } from '../args.js';
+import type { Command } from '../command.js';
+import type { CliIo } from '../io.js';
+import { createProgress, type Progress } from '../progress.js';
+import { float64Bytes, inputChoice, loadInput, npyFloat64Header, PROBS_LOG_EPSILON } from './calibration-io.js';
+
+const NAME = 'apply';
+/** Inputs larger than this are streamed when both input and output are `.npy` (also with --chunk-rows). */
+export const STREAM_ABOVE_BYTES = 256 * 1024 * 1024;
+
+const USAGE = `usage: calibra apply --model model.json (--logits F | --probs F | --views F) --out probs.npy [options]
+
+Applies a fitted model (from calibra fit) and writes calibrated probabilities (.npy, .csv or .json).
+
+options:
+  --model F            the model file written by calibra fit
+  --logits F           N×K logits
+  --probs F            N×K probabilities (passed as ln p, clipped at 1e-12, as at fit time)
+  --views F            views file (.npz) for views-based methods (ca)
+  --out F              calibrated probabilities, N×K
+  --temperatures F     also write the per-sample temperatures (N-vector; ts, pts and ca models)
+  --chunk-rows R       stream a .npy input to a .npy output R rows at a time (default: only above 256 MiB)
+  --force              replace existing outputs
+  --quiet              no progress on stderr
+
+example:
+  calibra apply --model ts.json --logits test-logits.npy --out test-probs.npy
+`;
+
+function temperaturesOf(model: FittedCalibrator, input: CalibrationInput): Float64Array {
+  if (model.predictTemperatures === undefined) {
+    throw new CalibraError('E_OPTION', `method ${model.method} has no per-sample temperatures`, { where: 'calibra apply --temperatures', fix: 'drop --temperatures, or use a ts, pts or ca model' });
+  }
+  return model.predictTemperatures(input);
+}
+
+function readModel(file: string): FittedCalibrator {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? 'unknown';
+    throw new CalibraError('E_IO', code === 'ENOENT' ? 'model file not found' : `cannot read the model file (${code})`, { source: file, fix: 'give the .json file written by calibra fit' });
+  }
+  return loadModelJson(text, file);
+}
+
+function writeVector(file: string, v: Float64Array, force: boolean): void {
+  if (path.extname(file).toLowerCase() === '.npy') writeFileAtomic(file, encodeNpy({ shape: [v.length], data: v }), { force });
+  else saveMatrix(file, { data: v, rows: v.length, cols: 1 }, { force });
+}
+
+/** Streams a .npy input through the model into .npy outputs. */
+function applyStreaming(model: FittedCalibrator, args: ParsedArgs, file: string, kind: 'logits' | 'probs', chunkRows: number, progress: Progress): number {
+  const header = readNpyFileHeader(file);
+  const rows = header.shape[0] as number;
+  const fileCols = header.shape.length === 2 ? (header.shape[1] as number) : 1;
+  const cols = fileCols === 1 ? 2 : fileCols;
+  if (cols !== model.numClasses) {
+    throw new CalibraError('E_SHAPE', `the model was fitted on ${model.numClasses} classes, the input has ${cols} columns`, { source: file, fix: 'apply the model to outputs of the same classifier' });
+  }
+  const force = args.flags.has('force');
+  const out = requireValue(args, 'out', NAME);
+  const tFile = getValue(args, 'temperatures');
+  if (tFile !== undefined && model.predictTemperatures === undefined) temperaturesOf(model, { logits: { data: new Float64Array(0), rows: 0, cols } });
+  const writer = createAtomicWriter(out, { force });
+  let tWriter: AtomicWriter | null = null;
+  try {
+    tWriter = tFile !== undefined ? createAtomicWriter(tFile, { force }) : null;
+    writer.write(npyFloat64Header([rows, cols]));
+    tWriter?.write(npyFloat64Header([rows]));
+    const buf = new Float64Array(Math.min(chunkRows, Math.max(rows, 1)) * cols);
+    for (const { start, matrix } of readNpyChunks(file, chunkRows, { finite: true })) {
+      const shaped = { shape: fileCols === 1 ? [matrix.rows] : [matrix.rows, fileCols], data: matrix.data };
+      const logits = kind === 'logits'
+        ? (fileCols === 1 ? { data: binaryLogits(matrix.data), rows: matrix.rows, cols: 2 } : matrix)
+        : probsToLogits(inChunk(start, () => arrayToProbs(shaped, file)), PROBS_LOG_EPSILON);
+      const probs = model.predictProba({ logits }, buf.subarray(0, matrix.rows * cols));
+      writer.write(float64Bytes(probs.data).slice());
+      if (tWriter !== null) tWriter.write(float64Bytes(temperaturesOf(model, { logits })).slice());
+      progress.update((start + matrix.rows) / Math.max(rows, 1), `${start + matrix.rows}/${rows} rows`);
+    }
+    writer.commit();
+    tWriter?.commit();
+  } catch (e) {
+    writer.abort();
+    tWriter?.abort();
+    throw e;
+  }
+  return rows;
+}
+
+/** An N-vector of class-1 logits as N×2 rows [0, z] (the data layer's convention for loadLogits). */
+function binaryLogits(z: Float64Array): Float64Array {
+  const out = new Float64Array(z.length * 2);
+  for (let i = 0; i < z.length; i++) out[2 * i + 1] = z[i] as number;
+  return out;
+}
+
+function inChunk<T>(start: number, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof CalibraError && e.where !== undefined) {
+      const where = e.where.replace(/row (\d+)/, (_m, r: string) => `row ${start + Number(r)}`);
+      throw new CalibraError(e.code, e.message, { ...(e.source !== undefined ? { source: e.source } : {}), where, ...(e.fix !== undefined ? { fix: e.fix } : {}) });
+    }
+    throw e;
+  }
+}
+
+/** The `apply` command. */
+export const applyCommand: Command = {
+  name: NAME,
+  summary: 'apply a fitted model: write calibrated probabilities (streams large .npy files)',
+  usage: USAGE,
+  run(argv: readonly string[], io: CliIo): Promise<number> {
+    const args = parseArgs(argv, { flags: ['force', 'quiet'], values: ['model', 'logits', 'probs', 'views', 'out', 'temperatures', 'chunk-rows', 'labels'] }, NAME);
+    if (getValue(args, 'labels') !== undefined) throw new CalibraError('E_USAGE', 'apply takes no labels', { where: `calibra ${NAME}`, fix: 'drop --labels; use calibra evaluate to score the output' });
+    const model = readModel(requireValue(args, 'model', NAME));
+    const out = requireValue(args, 'out', NAME);
+    const force = args.flags.has('force');
+    const chunkRows = getValue(args, 'chunk-rows') === undefined ? null : numberValue(args, 'chunk-rows', NAME, 65536, { min: 1, integer: true });
+    const progress = createProgress(io, `apply ${model.method}`, { quiet: args.flags.has('quiet') });
+    const { kind, file } = inputChoice(args, NAME);
+    if (model.toJSON().input === 'views' && kind !== 'views') throw new CalibraError('E_USAGE', `a ${model.method} model needs the logits of transformed views`, { where: `calibra ${NAME}`, fix: 'give --views FILE.npz with the same views the model was fitted on' });
+    const size = ((): number => { try { return fs.statSync(file).size; } catch { return 0; } })();
+    const npyIo = kind !== 'views' && path.extname(file).toLowerCase() === '.npy' && path.extname(out).toLowerCase() === '.npy';
+    if (npyIo && (chunkRows !== null || size > STREAM_ABOVE_BYTES)) {
+      const rows = applyStreaming(model, args, file, kind, chunkRows ?? 65536, progress);
+      progress.done();
+      io.stdout(`wrote ${out} (${rows} rows × ${model.numClasses} classes, streamed)\n`);
+      return Promise.resolve(0);
+    }
+    const input = loadInput(args, NAME, { labels: 'none' });
+    const calInput: CalibrationInput = input.views !== undefined ? { logits: input.logits, views: input.views } : { logits: input.logits };
+    const tFile = getValue(args, 'temperatures');
+    const temps = tFile !== undefined ? temperaturesOf(model, calInput) : null;
+    const probs = model.predictProba(calInput);
+    progress.update(1);
+    saveMatrix(out, probs, { force });
+    if (tFile !== undefined && temps !== null) writeVector(tFile, temps, force);
+    progress.done();
+    io.stdout(`wrote ${out} (${probs.rows} rows × ${probs.cols} classes)${tFile !== undefined ? ` and ${tFile}` : ''}\n`);
+    return Promise.resolve(0);
+  },
+};

@@ -1,0 +1,76 @@
+/**
+ * The committed zoo models (models/*.onnx): the ONNX export reproduces the tfjs logits recorded at training
+ * time (test/fixtures/zoo/<id>-expected.json, written by scripts/zoo/train.ts), and each model reproduces
+ * the accuracy its manifest states on the committed data (written by scripts/zoo/evaluate.ts).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadDataset } from '../../../src/datasets/index.js';
+import { OnnxClassifier } from '../../../src/inference/onnx-runner.js';
+import { parsePreprocessJson } from '../../../src/inference/preprocess.js';
+import { createImage } from '../../../src/views/image.js';
+
+interface Manifest {
+  id: string; onnx: string; dataset: string;
+  accuracy: { fullTest: number; committed: Record<string, { accuracy: number; correct: number; samples: number }> };
+}
+
+const ids = readdirSync('models').filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+
+function load(id: string): { manifest: Manifest; text: string } {
+  const text = readFileSync(`models/${id}.json`, 'utf8');
+  return { manifest: JSON.parse(text) as Manifest, text };
+}
+
+async function correctCount(clf: OnnxClassifier, spec: string, pred: (i: number) => boolean): Promise<{ correct: number; samples: number }> {
+  const ds = await loadDataset(spec, { preferCommitted: true });
+  const rows = Int32Array.from({ length: ds.count }, (_, i) => i).filter(pred);
+  const l = await clf.logits(rows.length, (i) => ds.image(rows[i] as number));
+  let correct = 0;
+  for (let i = 0; i < rows.length; i++) {
+    let best = 0;
+    for (let k = 1; k < l.cols; k++) if ((l.data[i * l.cols + k] as number) > (l.data[i * l.cols + best] as number)) best = k;
+    if (best === ds.labels[rows[i] as number]) correct++;
+  }
+  return { correct, samples: rows.length };
+}
+
+describe('zoo models', () => {
+  it('has at least three Fashion-MNIST models and one OpenCV-digits model', () => {
+    const datasets = ids.map((id) => load(id).manifest.dataset);
+    expect(datasets.filter((d) => d === 'fashion-mnist').length).toBeGreaterThanOrEqual(3);
+    expect(datasets).toContain('opencv-digits');
+  });
+
+  it.each(ids)('%s: ONNX logits equal the tfjs logits recorded at export (max |diff| < 1e-4)', async (id) => {
+    const { manifest, text } = load(id);
+    const fx = JSON.parse(readFileSync(`test/fixtures/zoo/${id}-expected.json`, 'utf8')) as { shape: number[]; pixelsUint8Base64: string; logits: number[] };
+    const [n, , h, w] = fx.shape as [number, number, number, number];
+    const px = Buffer.from(fx.pixelsUint8Base64, 'base64');
+    const clf = await OnnxClassifier.load(`models/${manifest.onnx}`, parsePreprocessJson(text, id));
+    const l = await clf.logits(n, (i) => createImage(w, h, 1, Float32Array.from(px.subarray(i * h * w, (i + 1) * h * w), (v) => v / 255)));
+    await clf.close();
+    expect(l.data.length).toBe(fx.logits.length);
+    let maxDiff = 0;
+    fx.logits.forEach((v, i) => { maxDiff = Math.max(maxDiff, Math.abs(v - (l.data[i] as number))); });
+    expect(maxDiff).toBeLessThan(1e-4);
+  });
+
+  it.each(ids)('%s: reproduces the accuracy stated in its manifest on the committed data', async (id) => {
+    const { manifest, text } = load(id);
+    const clf = await OnnxClassifier.load(`models/${manifest.onnx}`, parsePreprocessJson(text, id));
+    const stated = manifest.accuracy.committed;
+    const checks: [string, string, (i: number) => boolean][] = manifest.dataset === 'fashion-mnist'
+      ? [['fashion-mnist-subset:test', 'fashion-mnist-subset:test', () => true]]
+      : [['opencv-digits:test-columns-80-99', 'opencv-digits', (i) => i % 100 >= 80], ['sklearn-digits', 'sklearn-digits', () => true]];
+    for (const [key, spec, pred] of checks) {
+      const want = stated[key];
+      expect(want, `models/${id}.json accuracy.committed['${key}']`).toBeDefined();
+      const got = await correctCount(clf, spec, pred);
+      expect(got.samples).toBe(want?.samples);
+      // Same onnxruntime CPU kernels everywhere; allow one flipped near-tie across CPU instruction sets.
+      expect(Math.abs(got.correct - (want?.correct ?? -10))).toBeLessThanOrEqual(1);
+    }
+    await clf.close();
+  });
+});
