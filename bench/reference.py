@@ -41,34 +41,70 @@ def log_softmax(z):
     return s - np.log(np.exp(s).sum(axis=1, keepdims=True))
 
 
-def ece_equal_width(conf, correct, bins):
-    # edges b/B; first bin [0, 1/B], then (lo, hi]  (calibra's default convention)
-    idx = np.clip(np.ceil(conf * bins).astype(np.int64) - 1, 0, bins - 1)
+def bin_index(s, bins):
+    # calibra's default convention: edges b/B; first bin [0, 1/B], then (lo, hi]
+    e = np.arange(bins + 1) / bins
+    return np.clip(np.searchsorted(e, s, side="left") - 1, 0, bins - 1)
+
+
+def binned_errors(s, t, bins):
+    """(ECE, MCE over non-empty bins, RMSCE) of scores s against 0/1 targets t, equal-width bins."""
+    idx = bin_index(s, bins)
     n = np.bincount(idx, minlength=bins).astype(np.float64)
-    sc = np.bincount(idx, weights=conf, minlength=bins)
-    sa = np.bincount(idx, weights=correct, minlength=bins)
-    gap = np.abs(sc - sa)
+    gap = np.abs(np.bincount(idx, weights=s, minlength=bins) - np.bincount(idx, weights=t, minlength=bins))
     nz = n > 0
-    ece = gap.sum() / len(conf)
-    mce = (gap[nz] / n[nz]).max()
-    rms = np.sqrt(((sc[nz] - sa[nz]) ** 2 / n[nz]).sum() / len(conf))
-    return ece, mce, rms
+    return gap.sum() / len(s), (gap[nz] / n[nz]).max(), np.sqrt((gap[nz] ** 2 / n[nz]).sum() / len(s))
 
 
-def ece_equal_mass(conf, correct, bins):
-    order = np.argsort(conf, kind="stable")
-    n = len(conf)
-    total = 0.0
-    for b in range(bins):
-        lo, hi = (b * n) // bins, ((b + 1) * n) // bins
-        if hi > lo:
-            sel = order[lo:hi]
-            total += abs(conf[sel].sum() - correct[sel].sum())
-    return total / n
+def equal_mass(s, t, bins, debiased=False):
+    """Equal-mass bins by rank split (numpy array_split of the stable sort order)."""
+    order = np.argsort(s, kind="stable")
+    n, acc = len(s), 0.0
+    for grp in np.array_split(order, bins):
+        if len(grp) == 0:
+            continue
+        conf, a = s[grp].mean(), t[grp].mean()
+        if debiased:
+            if len(grp) >= 2:
+                acc += len(grp) / n * ((a - conf) ** 2 - a * (1 - a) / (len(grp) - 1))
+        else:
+            acc += len(grp) / n * abs(a - conf)
+    return float(np.sqrt(max(acc, 0.0))) if debiased else acc
+
+
+def ks_error(c, a):
+    order = np.argsort(c, kind="stable")
+    cs, d = c[order], np.cumsum(c[order] - a[order])
+    ends = np.r_[cs[1:] != cs[:-1], True]
+    return float(np.max(np.abs(d[ends]))) / len(c)
+
+
+def mmce_sorted(c, a, width=0.4):
+    """MMCE with the Laplacian kernel in O(N log N): sort, then prefix sums of r_j exp(c_j / w)."""
+    order = np.argsort(c, kind="stable")
+    cs, r = c[order], (a - c)[order]
+    up = np.exp((cs - cs[-1]) / width)
+    prefix = np.cumsum(r * up) - r * up
+    cross = (r * prefix / up).sum()
+    total = (r * r).sum() + 2 * cross
+    return float(np.sqrt(max(total, 0.0))) / len(c)
+
+
+def aurc_ties(c, a):
+    """AURC with tie blocks spreading their errors evenly (calibra's convention), vectorised."""
+    n = len(c)
+    vals, inv, counts = np.unique(-c, return_inverse=True, return_counts=True)
+    errs = np.bincount(inv, weights=1 - a)
+    before = np.cumsum(errs) - errs
+    taken = np.cumsum(counts) - counts
+    order = np.argsort(inv, kind="stable")
+    blk = inv[order]
+    j = np.arange(n) - taken[blk] + 1
+    return float(((before[blk] + errs[blk] * j / counts[blk]) / (taken[blk] + j)).sum() / n)
 
 
 def w1_metrics(d):
-    from sklearn.metrics import average_precision_score, roc_auc_score
+    from sklearn.metrics import average_precision_score, roc_auc_score, roc_curve
 
     logits = np.load(f"{d}/logits.npy")
     labels = np.load(f"{d}/labels.npy").astype(np.int64)
@@ -78,28 +114,29 @@ def w1_metrics(d):
         lsm = log_softmax(z)
         p = np.exp(lsm)
         n, k = p.shape
+        rows = np.arange(n)
         pred = p.argmax(axis=1)
-        conf = p[np.arange(n), pred]
+        conf = p[rows, pred]
         correct = (pred == labels).astype(np.float64)
-        ece, mce, rms = ece_equal_width(conf, correct, 15)
-        ece_em = ece_equal_mass(conf, correct, 15)
-        onehot = np.zeros_like(p)
-        onehot[np.arange(n), labels] = 1.0
-        cw = 0.0
-        for c in range(k):
-            cw += ece_equal_width(p[:, c], onehot[:, c], 15)[0]
-        cw /= k
-        brier = ((p - onehot) ** 2).sum(axis=1).mean()
-        brier_top = ((conf - correct) ** 2).mean()
-        nll = -lsm[np.arange(n), labels].mean()
-        auroc = roc_auc_score(correct, conf)
-        aupr_s = average_precision_score(correct, conf)
-        aupr_e = average_precision_score(1 - correct, -conf)
-        order = np.argsort(conf, kind="stable")
-        ks = np.abs(np.cumsum(conf[order] - correct[order]) / n).max()
-        return {"accuracy": correct.mean(), "ece": ece, "ece_em": ece_em, "mce": mce, "rmsce": rms,
-                "cw_ece": cw, "brier": brier, "brier_top": brier_top, "nll": nll, "auroc": auroc,
-                "aupr_success": aupr_s, "aupr_error": aupr_e, "ks": ks}
+        ece, mce, rms = binned_errors(conf, correct, 15)
+        cw = np.mean([binned_errors(p[:, c], (labels == c).astype(np.float64), 15)[0] for c in range(k)])
+        tl = 0.0
+        for lab in np.unique(pred):
+            g = pred == lab
+            tl += g.sum() / n * binned_errors(conf[g], correct[g], 15)[0]
+        onehot_sq = (p ** 2).sum(axis=1) - 2 * p[rows, labels] + 1
+        fpr, tpr, _ = roc_curve(correct, conf, drop_intermediate=False)
+        aurc = aurc_ties(conf, correct)
+        risk = 1 - correct.mean()
+        optimal = risk + (1 - risk) * np.log(1 - risk) if 0 < risk < 1 else (1.0 if risk >= 1 else 0.0)
+        return {"accuracy": correct.mean(), "ece": ece, "ece_em": equal_mass(conf, correct, 15), "mce": mce,
+                "rmsce": rms, "cw_ece": cw, "tl_ece": tl, "dece": equal_mass(conf, correct, 15, debiased=True),
+                "ks": ks_error(conf, correct), "mmce": mmce_sorted(conf, correct),
+                "brier": onehot_sq.mean(), "brier_top": ((conf - correct) ** 2).mean(),
+                "nll": -lsm[rows, labels].mean(), "auroc": roc_auc_score(correct, conf),
+                "aupr_success": average_precision_score(correct, conf),
+                "aupr_error": average_precision_score(1 - correct, -conf),
+                "fpr95": fpr[np.argmin(np.abs(tpr - 0.95))], "aurc": aurc, "eaurc": aurc - optimal}
 
     return run
 
@@ -233,7 +270,9 @@ def w5_matrix_scaling_torch(d):
             loss.backward()
             return loss
 
-        loss = opt.step(closure)
+        opt.step(closure)  # returns the loss at the start of the step, so evaluate again at the end
+        with torch.no_grad():
+            loss = closure()
         return {"loss": float(loss.item())}
 
     return run

@@ -2,17 +2,19 @@
  * Measures each zoo model's accuracy with onnxruntime on the committed data (what the tests check) and
  * writes it into models/<id>.json under `accuracy.committed`:
  *   Fashion-MNIST models: data/fashion-mnist-subset t10k (2 000 images);
- *   digits models: OpenCV digits sheet columns 80..99 (1 000 tiles) and scikit-learn's 8×8 digits (1 797).
+ *   digits models: OpenCV digits sheet columns 80..99 (1 000 tiles) and scikit-learn's 8×8 digits (1 797,
+ *   resized to 14×14 and centred in 20×20 as `calibra demo` does).
  * Usage: npx tsx scripts/zoo/evaluate.ts
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadDataset } from '../../src/datasets/index.js';
 import type { ImageDataset } from '../../src/datasets/types.js';
 import { OnnxClassifier } from '../../src/inference/onnx-runner.js';
-import { parsePreprocessJson } from '../../src/inference/preprocess.js';
+import { fitIntoFrame, parsePreprocessJson } from '../../src/inference/preprocess.js';
+import type { Image } from '../../src/views/image.js';
 
-async function accuracy(clf: OnnxClassifier, ds: ImageDataset, rows: Int32Array): Promise<{ accuracy: number; correct: number; samples: number }> {
-  const logits = await clf.logits(rows.length, (i) => ds.image(rows[i] as number));
+async function accuracy(clf: OnnxClassifier, ds: ImageDataset, rows: Int32Array, prep: (img: Image) => Image = (img) => img): Promise<{ accuracy: number; correct: number; samples: number }> {
+  const logits = await clf.logits(rows.length, (i) => prep(ds.image(rows[i] as number)));
   let correct = 0;
   for (let i = 0; i < rows.length; i++) {
     let best = 0;
@@ -37,7 +39,7 @@ for (const f of readdirSync('models').filter((x) => x.endsWith('.json')).sort())
     const digits = await loadDataset('opencv-digits', { preferCommitted: true });
     committed['opencv-digits:test-columns-80-99'] = await accuracy(clf, digits, all(digits.count, (i) => i % 100 >= 80));
     const sk = await loadDataset('sklearn-digits', { preferCommitted: true });
-    committed['sklearn-digits'] = await accuracy(clf, sk, all(sk.count));
+    committed['sklearn-digits:framed-14-in-20'] = await accuracy(clf, sk, all(sk.count), (img) => fitIntoFrame(img, 14, 20));
   }
   await clf.close();
   manifest.accuracy = { ...manifest.accuracy, committed };

@@ -109,7 +109,8 @@ export function linearSoftmaxObjective(
 }
 
 /**
- * Fits W and b by L-BFGS on mean NLL + penalty, from the identity map. Cost per evaluation O(N·K) for
+ * Fits W and b by L-BFGS on mean NLL + penalty, from the identity map (a TS warm start was tried and saved
+ * under 10% of the iterations on 20 000 × 100 logits, so it is not used). Cost per evaluation O(N·K) for
  * 'diag' and O(N·K²) for 'full'; features are computed once (N×K float64).
  */
 export function fitLinearSoftmax(

@@ -2,7 +2,7 @@
  * Temperature scaling (Guo, Pleiss, Sun, Weinberger, "On Calibration of Modern Neural Networks", ICML 2017):
  * `q = softmax(z / T)` with one T > 0. Fitted by mean NLL (default) or the Brier score, with a robust 1-D
  * solver in β = 1/T (calibrators.md §2.2): NLL is convex in β, so a bracketed, safeguarded Newton method
- * reaches the optimum in a handful of passes, each O(N·K) with one exp per entry. Brier uses Brent's root
+ * (Halley steps, using f‴ from the same pass) reaches the optimum in a handful of passes, each O(N·K) with one exp per entry. Brier uses Brent's root
  * finder on its β-derivative inside the same bracket. Argmax preserved.
  */
 import { CalibraError } from '../errors.js';
@@ -64,32 +64,34 @@ function rowStats(logits: Matrix, labels: Int32Array): RowStats {
   return { max, zy, mean, absZy: absZy / N, separable };
 }
 
-/** Values at β of the chosen objective: f, f′ and (for NLL) f″. */
-interface Eval { f: number; d1: number; d2: number }
+/** Values at β of the chosen objective: f, f′ and (for NLL) f″ and f‴. */
+interface Eval { f: number; d1: number; d2: number; d3: number }
 
 /** One fused pass: NLL f(β), f′(β), f″(β) (calibrators.md §2.2). Exps below e^-50 are skipped (below float64 resolution). */
 function evalNll(logits: Matrix, labels: Int32Array, st: RowStats, beta: number, out: Eval): void {
   const { rows: N, cols: K, data } = logits;
-  let f = 0, d1 = 0, d2 = 0;
+  let f = 0, d1 = 0, d2 = 0, d3 = 0;
   for (let i = 0; i < N; i++) {
     const base = i * K;
     const m = st.max[i] as number;
-    let s0 = 0, s1 = 0, s2 = 0;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (let k = 0; k < K; k++) {
       const d = (data[base + k] as number) - m;
       const a = beta * d;
       if (a < -50) continue;
       const e = Math.exp(a);
-      s0 += e; s1 += d * e; s2 += d * d * e;
+      const de = d * e;
+      s0 += e; s1 += de; s2 += d * de; s3 += d * d * de;
     }
-    const ed = s1 / s0;
+    const ed = s1 / s0, e2 = s2 / s0;
     const dy = (st.zy[i] as number) - m;
     f += Math.log(s0) - beta * dy;
     d1 += ed - dy;
-    d2 += s2 / s0 - ed * ed;
+    d2 += e2 - ed * ed;
+    d3 += s3 / s0 - 3 * ed * e2 + 2 * ed * ed * ed;
   }
   void labels;
-  out.f = f / N; out.d1 = d1 / N; out.d2 = Math.max(d2 / N, 0);
+  out.f = f / N; out.d1 = d1 / N; out.d2 = Math.max(d2 / N, 0); out.d3 = d3 / N;
 }
 
 /** One fused pass: mean Brier f(β) and f′(β). */
@@ -115,16 +117,16 @@ function evalBrier(logits: Matrix, labels: Int32Array, st: RowStats, beta: numbe
     d1 += 2 * ((t1 - ed * t0) * inv2 - qy * (dy - ed));
   }
   void labels;
-  out.f = f / N; out.d1 = d1 / N; out.d2 = 0;
+  out.f = f / N; out.d1 = d1 / N; out.d2 = 0; out.d3 = 0;
 }
 
 /**
- * The TS objective and its β-derivatives at β = 1/T: NLL gives f, f′, f″; Brier gives f, f′ (f″ = 0).
+ * The TS objective and its β-derivatives at β = 1/T: NLL gives f, f′, f″, f‴; Brier gives f, f′ (f″ = f‴ = 0).
  * One fused O(N·K) pass; exposed for gradient checks and for callers that scan temperatures.
  */
-export function temperatureObjective(logits: Matrix, labels: Int32Array, beta: number, objective: 'nll' | 'brier' = 'nll'): { f: number; d1: number; d2: number } {
+export function temperatureObjective(logits: Matrix, labels: Int32Array, beta: number, objective: 'nll' | 'brier' = 'nll'): { f: number; d1: number; d2: number; d3: number } {
   const st = rowStats(logits, labels);
-  const out: Eval = { f: 0, d1: 0, d2: 0 };
+  const out: Eval = { f: 0, d1: 0, d2: 0, d3: 0 };
   (objective === 'nll' ? evalNll : evalBrier)(logits, labels, st, beta, out);
   return out;
 }
@@ -144,8 +146,8 @@ export function fitTemperature(logits: Matrix, labels: Int32Array, opts: Tempera
   if (!(tMin > 0 && tMax > tMin)) throw new CalibraError('E_OPTION', `fitTemperature: need 0 < tMin < tMax, got ${tMin}, ${tMax}`);
   const st = rowStats(logits, labels);
   const evaluate = objective === 'nll' ? evalNll : evalBrier;
-  const ev: Eval = { f: 0, d1: 0, d2: 0 };
-  const at = (beta: number): Eval => { evaluate(logits, labels, st, beta, ev); return { f: ev.f, d1: ev.d1, d2: ev.d2 }; };
+  const ev: Eval = { f: 0, d1: 0, d2: 0, d3: 0 };
+  const at = (beta: number): Eval => { evaluate(logits, labels, st, beta, ev); return { f: ev.f, d1: ev.d1, d2: ev.d2, d3: ev.d3 }; };
   const betaMax = 1 / tMin, betaMin = 1 / tMax;
   const done = (beta: number, e: Eval, iterations: number, converged: boolean, warnings: string[]): TemperatureFit =>
     ({ temperature: 1 / beta, loss: e.f, gradient: e.d1, iterations, converged, warnings });
@@ -171,16 +173,19 @@ export function fitTemperature(logits: Matrix, labels: Int32Array, opts: Tempera
     if (Math.abs(e.d1) <= tol) return clampResult(beta, e, it, true, betaMin, betaMax, tMin, tMax, done);
     if (e.d1 < 0) lo = beta; else hi = beta;
     if (hi !== Infinity && hi - lo <= 1e-14 * hi) return clampResult(beta, e, it, true, betaMin, betaMax, tMin, tMax, done);
-    let next = e.d2 > 1e-300 ? beta - e.d1 / e.d2 : NaN;
+    // Halley's step (cubic convergence) from f′, f″, f‴; Newton's when the Halley denominator is not positive.
+    const halleyDen = 2 * e.d2 * e.d2 - e.d1 * e.d3;
+    let next = e.d2 > 1e-300 ? (halleyDen > 0 ? beta - 2 * e.d1 * e.d2 / halleyDen : beta - e.d1 / e.d2) : NaN;
+    if (next > lo && next < hi && Math.abs(next - beta) <= 1e-6 * beta) {
+      // Halley converges cubically: the error after this step is O(step³), below float64 resolution.
+      return clampResult(next, e, it, true, betaMin, betaMax, tMin, tMax, done);
+    }
     if (hi === Infinity) {
       if (!(next > lo) || !Number.isFinite(next)) next = 2 * beta;
       if (lo >= betaMax) return done(betaMax, e, it, false, [`ts-separable: the NLL still decreases at T = tMin = ${tMin}; returned the bound`]);
       next = Math.min(next, 4 * Math.max(beta, 1), 2 * betaMax);
     } else if (!(next > lo && next < hi)) {
       next = 0.5 * (lo + hi);
-    } else if (Math.abs(next - beta) <= 1e-10 * beta) {
-      // Newton converges quadratically: the error after this step is O(step²), below float64 resolution.
-      return clampResult(next, e, it, true, betaMin, betaMax, tMin, tMax, done);
     }
     beta = next;
     e = at(beta);

@@ -1,7 +1,7 @@
 /**
  * Atomic file output (issue 8, "no partial writes"). Node only.
  *
- * Every output is written to a temporary file in the target folder (`.NAME.calibra-tmp-PID-RANDOM`) and
+ * Every output is written to a temporary file in the target folder (`.NAME.calibra-tmp-PID-HOSTRANDOM`) and
  * renamed over the target, so a reader sees the old file or the complete new one, never a part. An existing
  * output is replaced only with `force` (else E_EXISTS). A thrown error, SIGINT or SIGTERM removes the
  * temporary file; the signal is then re-raised so the exit status is the usual one (a signal that arrives
@@ -13,7 +13,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { CalibraError } from '../errors.js';
 
 /** Options for atomic writes. */
@@ -34,6 +35,8 @@ export interface AtomicWriter {
 }
 
 const live = new Set<string>();
+/** Four hex digits naming this machine, so a folder shared between machines is cleaned only of its own temps. */
+const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 4);
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 let handlersInstalled = false;
 
@@ -78,13 +81,16 @@ function existsError(file: string): CalibraError {
   return new CalibraError('E_EXISTS', 'the output file already exists', { source: file, fix: 'pass --force to replace it, or choose another output path' });
 }
 
-/** Removes temporary files left in `dir` by atomic writes of processes that no longer run (SIGKILL). */
+/**
+ * Removes temporary files left in `dir` by atomic writes of processes of this machine that no longer run
+ * (SIGKILL). Temps of other machines (a shared folder) are left alone. Cost: one directory listing.
+ */
 export function removeStaleTemps(dir: string): void {
   let names: string[];
   try { names = fs.readdirSync(dir); } catch { return; }
   for (const n of names) {
-    const m = /^\..+\.calibra-tmp-(\d+)-[0-9a-f]+$/.exec(n);
-    if (m === null) continue;
+    const m = /^\..+\.calibra-tmp-(\d+)-([0-9a-f]{4})[0-9a-f]{8}$/.exec(n);
+    if (m === null || m[2] !== HOST_TAG) continue;
     const pid = Number(m[1]);
     if (pid === process.pid) continue;
     try {
@@ -107,7 +113,7 @@ export function createAtomicWriter(file: string, opts: WriteOptions = {}): Atomi
   const dir = path.dirname(target);
   if (!opts.force && fs.existsSync(target)) throw existsError(file);
   removeStaleTemps(dir);
-  const tempPath = path.join(dir, `.${path.basename(target)}.calibra-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const tempPath = path.join(dir, `.${path.basename(target)}.calibra-tmp-${process.pid}-${HOST_TAG}${randomBytes(4).toString('hex')}`);
   let fd: number;
   try {
     fd = fs.openSync(tempPath, 'wx', 0o644);

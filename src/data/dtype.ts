@@ -148,6 +148,55 @@ function decodeStrings(raw: Uint8Array, count: number, dtype: DtypeInfo): string
   return out;
 }
 
+/**
+ * Decodes `count` numeric items starting at `bytes[offset]` straight into `out` as float64, with no
+ * intermediate copy when the items are aligned and in native byte order (64-bit integers beyond 2^53 lose
+ * precision). Used by the chunked reader. Cost: O(count), no allocation beyond one typed-array view.
+ */
+export function decodeToFloat64(bytes: Uint8Array, offset: number, count: number, dtype: DtypeInfo, out: Float64Array): void {
+  const type = dtype.type;
+  if (type === 'U' || type === 'S') throw new CalibraError('E_DTYPE', 'the array holds strings, not numbers', { fix: 'save a numeric array' });
+  const size = dtype.itemsize;
+  const at = bytes.byteOffset + offset;
+  if ((size === 1 || (dtype.littleEndian === HOST_LITTLE_ENDIAN && at % size === 0)) && type !== 'f2' && type !== 'i8' && type !== 'u8') {
+    out.set(viewAt(type, bytes, offset, count));
+    return;
+  }
+  const dv = new DataView(bytes.buffer, at, count * size);
+  const le = dtype.littleEndian;
+  for (let i = 0; i < count; i++) {
+    const p = i * size;
+    switch (type) {
+      case 'f2': out[i] = halfToFloat(dv.getUint16(p, le)); break;
+      case 'f4': out[i] = dv.getFloat32(p, le); break;
+      case 'f8': out[i] = dv.getFloat64(p, le); break;
+      case 'i1': out[i] = dv.getInt8(p); break;
+      case 'i2': out[i] = dv.getInt16(p, le); break;
+      case 'i4': out[i] = dv.getInt32(p, le); break;
+      case 'i8': out[i] = Number(dv.getBigInt64(p, le)); break;
+      case 'u1': case 'b1': out[i] = dv.getUint8(p); break;
+      case 'u2': out[i] = dv.getUint16(p, le); break;
+      case 'u4': out[i] = dv.getUint32(p, le); break;
+      case 'u8': out[i] = Number(dv.getBigUint64(p, le)); break;
+    }
+  }
+}
+
+function viewAt(type: NpyNumericType, bytes: Uint8Array, offset: number, count: number): ArrayLike<number> {
+  const buf = bytes.buffer as ArrayBuffer;
+  const at = bytes.byteOffset + offset;
+  switch (type) {
+    case 'f4': return new Float32Array(buf, at, count);
+    case 'f8': return new Float64Array(buf, at, count);
+    case 'i1': return new Int8Array(buf, at, count);
+    case 'i2': return new Int16Array(buf, at, count);
+    case 'i4': return new Int32Array(buf, at, count);
+    case 'u2': return new Uint16Array(buf, at, count);
+    case 'u4': return new Uint32Array(buf, at, count);
+    default: return new Uint8Array(buf, at, count);
+  }
+}
+
 /** The numpy descriptor calibra writes for a typed array (little-endian). */
 export function descrOf(data: NpyNumericData): string {
   if (data instanceof Float64Array) return '<f8';

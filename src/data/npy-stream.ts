@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import { CalibraError } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
-import { decodeItems, type NpyNumericData } from './dtype.js';
-import { MAX_NPY_HEADER_BYTES, parseNpyHeader, readNpyPrelude, toFloat64Array, type NpyHeader } from './npy.js';
+import { decodeToFloat64 } from './dtype.js';
+import { MAX_NPY_HEADER_BYTES, parseNpyHeader, readNpyPrelude, type NpyHeader } from './npy.js';
 
 /** One chunk: rows `start .. start + matrix.rows` of the file. */
 export interface NpyChunk {
@@ -96,7 +96,8 @@ export function* readNpyChunks(file: string, rowsPerChunk: number, opts: { reado
       const view = buf.subarray(0, n * rowBytes);
       const got = readExactly(fd, view, h.dataOffset + start * rowBytes);
       if (got < view.length) throw new CalibraError('E_TRUNCATED', 'the file shrank while it was read', { source: file, where: `row ${start}`, fix: 'do not modify the file while calibra reads it' });
-      const data = toFloat64Array(decodeItems(view, 0, n * cols, h.dtype) as NpyNumericData);
+      const data = new Float64Array(n * cols);
+      decodeToFloat64(view, 0, n * cols, h.dtype, data);
       if (opts.finite === true) {
         for (let i = 0; i < data.length; i++) {
           const v = data[i] as number;

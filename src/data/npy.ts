@@ -196,7 +196,7 @@ export function encodeNpy(input: NpyInput): Uint8Array {
     : { descr: descrOf(input.data as NpyNumericData), body: encodeItems(input.data as NpyNumericData) };
   const shapeText = input.shape.length === 1 ? `(${input.shape[0] as number},)` : `(${input.shape.join(', ')})`;
   let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
-  const v1 = 10 + dict.length + 1 <= 65535 + 10;
+  const v1 = Math.ceil((10 + dict.length + 1) / 64) * 64 - 10 <= 0xffff;
   const pre = v1 ? 10 : 12;
   const total = Math.ceil((pre + dict.length + 1) / 64) * 64;
   dict = dict.padEnd(total - pre - 1, ' ') + '\n';

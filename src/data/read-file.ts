@@ -24,6 +24,7 @@ export function readInputFile(file: string, maxBytes?: number): Uint8Array {
   // A .npy header adds at most 1 MiB; text formats are never smaller than their numbers' binary form.
   checkSize(size, limit + (1 << 20), 'the file', file);
   if (size === 0) throw new CalibraError('E_EMPTY', 'the file is empty', { source: file, fix: 'write the data again; an interrupted export leaves empty files' });
-  return new Uint8Array(fs.readFileSync(file));
+  const buf = fs.readFileSync(file);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 

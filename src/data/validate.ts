@@ -94,7 +94,7 @@ export function arrayToProbs(a: NumericArray, source?: string, tolerance = DEFAU
     let s = 0;
     for (let c = 0; c < cols; c++) s += values[r * cols + c] as number;
     if (Math.abs(s - 1) > tolerance) {
-      throw new CalibraError('E_PROBS', `row sums to ${s}, not 1 (tolerance ${tolerance})`, { ...at(source), where: `row ${r}`, fix: 'pass logits with --logits instead, normalise the rows, or loosen the tolerance' });
+      throw new CalibraError('E_PROBS', `row sums to ${s}, not 1 (tolerance ${tolerance})`, { ...at(source), where: `row ${r}`, fix: 'normalise each row (p / p.sum(axis=1, keepdims=True)), or pass raw scores with --logits instead' });
     }
   }
   return { data: values, rows, cols };

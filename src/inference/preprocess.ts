@@ -201,3 +201,19 @@ export function writeImageTensor(image: Image, cfg: PreprocessConfig, out: Float
   }
   return hw * nc;
 }
+
+/**
+ * Resizes an image to `inner`×`inner` (bilinear) and centres it in a zero `size`×`size` frame. Used for the
+ * natural digit shift: scikit-learn's 8×8 digits fill their frame, OpenCV's 20×20 digits keep a margin of
+ * about 3 pixels, so `fitIntoFrame(sk, 14, 20)` puts the sklearn digit where an OpenCV-trained model expects
+ * it. O(size²·C).
+ * @example fitIntoFrame(createImage(1, 1, 1, Float32Array.of(1)), 1, 3).data // [0,0,0, 0,1,0, 0,0,0]
+ */
+export function fitIntoFrame(img: Image, inner: number, size: number): Image {
+  const r = resizeBilinear(img, inner, inner);
+  const c = img.channels;
+  const out = new Float32Array(size * size * c);
+  const m = Math.floor((size - inner) / 2);
+  for (let y = 0; y < inner; y++) out.set(r.data.subarray(y * inner * c, (y + 1) * inner * c), ((y + m) * size + m) * c);
+  return { data: out, width: size, height: size, channels: c, layout: 'HWC' };
+}

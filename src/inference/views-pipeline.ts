@@ -46,6 +46,9 @@ export interface ViewsRun {
   readonly notes: readonly string[];
 }
 
+/** Largest total size of corrupted images kept in memory between passes (512 MiB). */
+export const CORRUPTION_CACHE_BYTES = 512 * 2 ** 20;
+
 function drawKey(view: string, param: string): string {
   return `${view}_${param}`.replace(/[^A-Za-z0-9_-]/g, '_');
 }
@@ -62,10 +65,19 @@ export async function computeViewsLogits(clf: OnnxClassifier, ds: ImageDataset, 
   const names = [...req.views];
   if (new Set(names).size !== names.length) throw new CalibraError('E_OPTION', `a view is listed twice in ${names.join(',')}`, { fix: 'list each view once' });
 
+  // Corrupted images are computed once and kept (1 + #views passes read them) unless that would take more
+  // than CORRUPTION_CACHE_BYTES; then they are recomputed, with the same per-image draws.
+  const corruption = req.corruption;
+  const cache: (Image | undefined)[] = [];
+  const cacheOk = corruption !== undefined && n * ds.width * ds.height * ds.channels * 4 <= CORRUPTION_CACHE_BYTES;
   const base = (i: number): Image => {
     const idx = indices[i] as number;
-    const img = ds.image(idx);
-    return req.corruption === undefined ? img : req.corruption.apply(img, imageRng(req.seed, req.corruption.name, idx));
+    if (corruption === undefined) return ds.image(idx);
+    const hit = cache[i];
+    if (hit !== undefined) return hit;
+    const img = corruption.apply(ds.image(idx), imageRng(req.seed, corruption.name, idx));
+    if (cacheOk) cache[i] = img;
+    return img;
   };
 
   const draws = new Map<string, { shape: number[]; data: Float64Array }>();

@@ -35,7 +35,7 @@ td.best::after{content:" \\2605";color:#009E73;font-size:11px}
 .tabs button{font:inherit;border:1px solid var(--line);border-bottom:none;background:#eef0f3;padding:6px 14px;cursor:pointer;border-radius:6px 6px 0 0}
 .tabs button[aria-selected=true]{background:#fff;color:var(--accent);font-weight:700;border-color:var(--accent)}
 .panel{background:#fff;border:1px solid var(--line);border-top:none;padding:8px 16px 16px}
-.method{border-top:1px solid var(--line);padding-top:6px;margin-top:14px}
+.method{border-top:1px solid var(--line);padding:6px 6px 4px;margin-top:14px}
 .charts{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}
 .charts svg{border:1px solid #eceef1;border-radius:4px;max-width:100%;height:auto}
 details{margin:6px 0}
@@ -195,7 +195,7 @@ function definitions(table: MetricTable, opts: ResolvedReportOptions): string {
   parts.push('</dl>');
   parts.push('<h3>Charts</h3><dl class="defs">');
   parts.push(`<dt>Reliability diagram</dt><dd>${opts.bins} ${esc(opts.scheme)} bins of the top-label confidence (equal-width edges b/B, first bin [0, 1/B], then (lo, hi]; equal-mass: rank split of the sorted confidences). Blue bar: accuracy of the bin; red: gap to the mean confidence of the bin; grey: share of samples per bin.</dd>`);
-  parts.push(`<dt>Smooth reliability diagram</dt><dd>Kernel-smoothed accuracy Σ a<sub>i</sub> K(t, c<sub>i</sub>) / Σ K(t, c<sub>i</sub>) with a Gaussian kernel reflected at 0 and 1, at the bandwidth σ* that solves σ = smECE<sub>σ</sub> (Błasiok &amp; Nakkiran, ICLR 2024); band: ${opts.bootstrap > 0 ? `95% percentile band of ${opts.bootstrap} bootstrap resamples (seed ${opts.seed})` : 'none'}.</dd>`);
+  parts.push(`<dt>Smooth reliability diagram</dt><dd>Kernel-smoothed accuracy Σ a<sub>i</sub> K(t, c<sub>i</sub>) / Σ K(t, c<sub>i</sub>) with a Gaussian kernel reflected at 0 and 1, at the bandwidth σ* that solves σ = smECE<sub>σ</sub> (Błasiok &amp; Nakkiran, ICLR 2024); the line fades where few samples have that confidence; band: ${opts.bootstrap > 0 ? `95% percentile band of ${opts.bootstrap} bootstrap resamples (seed ${opts.seed})` : 'none'}.</dd>`);
   parts.push('<dt>ECE vs number of bins</dt><dd>Equal-width top-label ECE Σ<sub>b</sub> (n<sub>b</sub>/N)|acc<sub>b</sub> − conf<sub>b</sub>| at each bin count (Tao et al., ICLR 2024 show how much this choice moves the ranking).</dd>');
   parts.push('<dt>Per-class reliability</dt><dd>One-vs-rest view of class k: scores p<sub>ik</sub>, targets 1[y<sub>i</sub> = k], 10 equal-width bins; the ECE in each cell is that class\'s binned ECE (class-wise ECE is their mean over all classes).</dd>');
   parts.push('</dl>');

@@ -132,10 +132,14 @@ export interface LegendItem {
   readonly kind?: 'box' | 'line' | 'dash';
 }
 
-/** A legend row: coloured swatches with labels, starting at (x, y). */
-export function legend(x: number, y: number, items: readonly LegendItem[]): string {
+/** A legend row: coloured swatches with labels, starting at (x, y); `background` puts a white box behind it. */
+export function legend(x: number, y: number, items: readonly LegendItem[], background = false): string {
   let cx = x;
   const parts: string[] = [];
+  if (background) {
+    const w = items.reduce((s, it) => s + 28 + approxTextWidth(it.label, 12), 0) - 8;
+    parts.push(`<rect x="${fmt(x - 5)}" y="${fmt(y - 14)}" width="${fmt(w + 10)}" height="20" fill="#ffffff" fill-opacity="0.85" stroke="${PALETTE.lightGrey}"/>`);
+  }
   for (const it of items) {
     if (it.kind === 'line' || it.kind === 'dash') {
       parts.push(`<line x1="${fmt(cx)}" x2="${fmt(cx + 16)}" y1="${fmt(y - 4)}" y2="${fmt(y - 4)}" stroke="${it.colour}" stroke-width="2.5"${it.kind === 'dash' ? ' stroke-dasharray="4 3"' : ''}/>`);

@@ -53,14 +53,17 @@ export class NumpyRandom implements RandomSource {
     return y >>> 0;
   }
 
+  /** NumPy's `random_sample()`: a 53-bit double from two 32-bit outputs. */
   random(): number {
     const a = this.nextUint32() >>> 5;
     const b = this.nextUint32() >>> 6;
     return (a * 67108864 + b) / 9007199254740992;
   }
 
+  /** NumPy's `uniform(lo, hi)`: lo + (hi − lo)·random(). */
   uniform(lo: number, hi: number): number { return lo + (hi - lo) * this.random(); }
 
+  /** NumPy's legacy `normal()`: Marsaglia polar method, returning f·x2 and caching f·x1. */
   normal(): number {
     if (this.gauss !== null) { const g = this.gauss; this.gauss = null; return g; }
     let x1: number;

@@ -43,7 +43,7 @@ describe('fitTemperature (calibrators.md §2.3 oracles)', () => {
     expect(r.loss / 3).toBeCloseTo(0.130076496833, 11);
   });
 
-  it('analytic β-derivatives match central finite differences (NLL f′, f″; Brier f′)', () => {
+  it('analytic β-derivatives match central finite differences (NLL f′, f″, f‴; Brier f′)', () => {
     const G = fixtureG();
     for (const beta of [0.3, 0.92, 2.5]) {
       const h = 1e-5;
@@ -51,6 +51,7 @@ describe('fitTemperature (calibrators.md §2.3 oracles)', () => {
       const fp = temperatureObjective(G.logits, G.labels, beta + h), fm = temperatureObjective(G.logits, G.labels, beta - h);
       expect(Math.abs(e.d1 - (fp.f - fm.f) / (2 * h))).toBeLessThan(1e-8);
       expect(Math.abs(e.d2 - (fp.d1 - fm.d1) / (2 * h))).toBeLessThan(1e-7);
+      expect(Math.abs(e.d3 - (fp.d2 - fm.d2) / (2 * h))).toBeLessThan(1e-6);
       const b = temperatureObjective(G.logits, G.labels, beta, 'brier');
       const bp = temperatureObjective(G.logits, G.labels, beta + h, 'brier'), bm = temperatureObjective(G.logits, G.labels, beta - h, 'brier');
       expect(Math.abs(b.d1 - (bp.f - bm.f) / (2 * h))).toBeLessThan(1e-8);

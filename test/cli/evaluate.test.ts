@@ -61,7 +61,7 @@ describe('calibra evaluate', () => {
   it('streams a binary N-vector of P(y=1) given with --probs exactly like the in-memory path', async () => {
     const q = new Float64Array(N);
     const y = new Int32Array(N);
-    for (let i = 0; i < N; i++) { q[i] = rng.random(); y[i] = rng.random() < q[i] ? 1 : 0; }
+    for (let i = 0; i < N; i++) { const v = rng.random(); q[i] = v; y[i] = rng.random() < v ? 1 : 0; }
     const qFile = join(dir, 'p1.npy');
     const yFile = join(dir, 'y1.npy');
     writeFileSync(qFile, encodeNpy({ shape: [N], data: q }));

@@ -19,7 +19,8 @@ const val = syntheticLogits(300, 4, 5);
 const test = syntheticLogits(101, 4, 6);
 const f = (name: string): string => path.join(dir, name);
 function saveNpy(name: string, m: Matrix): void { fs.writeFileSync(f(name), encodeNpy({ shape: [m.rows, m.cols], data: m.data })); }
-function readNpy(name: string): Float64Array { const a = parseNpy(fs.readFileSync(f(name))); if (a.kind !== 'numeric') throw new Error('not numeric'); return a.data as Float64Array; }
+/** Reads a .npy output; copies the Buffer first (a pooled Node Buffer's slice() shares memory). */
+function readNpy(name: string): Float64Array { const a = parseNpy(new Uint8Array(fs.readFileSync(f(name)))); if (a.kind !== 'numeric') throw new Error('not numeric'); return a.data as Float64Array; }
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = memoryIo();
   const code = await runCli(argv, io);
@@ -61,20 +62,13 @@ describe('calibra fit / apply', () => {
     expect(Array.from(npyFloat64Header([3, 2]))).toEqual(Array.from(encodeNpy({ shape: [3, 2], data: new Float64Array(6) }).subarray(0, 128)).slice(0, npyFloat64Header([3, 2]).length));
     expect(fs.readdirSync(dir).filter((n) => n.includes('calibra-tmp'))).toEqual([]);
   });
-  it('takes probabilities as ln p and options with --option; writes temperatures for a ts model', async () => {
+  it('takes probabilities as ln p and options with --option', async () => {
     const r = await cli('fit', '--method', 'histogram', '--probs', f('val-probs.npy'), '--labels', f('val-labels.npy'), '--out', f('hb.json'), '--option', 'bins=5', '--option', 'scheme=equal-mass', '--quiet');
     expect(r.code, r.err).toBe(0);
     const model = loadModelJson(fs.readFileSync(f('hb.json'), 'utf8'), 'hb.json');
     expect(model.toJSON().options).toMatchObject({ bins: 5, scheme: 'equal-mass' });
     expect((await cli('apply', '--model', f('hb.json'), '--probs', f('test-probs.npy'), '--out', f('hb-probs.csv'), '--quiet')).code).toBe(0);
     expect(fs.readFileSync(f('hb-probs.csv'), 'utf8').trim().split('\n').length).toBe(101);
-    expect((await cli('fit', '--method', 'ts', '--logits', f('val-logits.npy'), '--labels', f('val-labels.npy'), '--out', f('ts.json'), '--quiet')).code).toBe(0);
-    const t = await cli('apply', '--model', f('ts.json'), '--logits', f('test-logits.npy'), '--out', f('ts-probs.npy'), '--temperatures', f('ts-t.npy'), '--quiet');
-    expect(t.code, t.err).toBe(0);
-    const temps = readNpy('ts-t.npy');
-    expect(temps.length).toBe(101);
-    expect(new Set(temps).size).toBe(1);
-    expect(temps[0]).toBeGreaterThan(1);
   });
   it('exits 2 with one line naming the problem: unknown method, existing output, --temperatures on isotonic, wrong width', async () => {
     const u = await cli('fit', '--method', 'nope', '--logits', f('val-logits.npy'), '--labels', f('val-labels.npy'), '--out', f('x.json'));

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { getCalibrator } from '../../src/calibrators/registry.js';
-import { loadLabels, loadLogits } from '../../src/data/files.js';
 import { evaluateMetrics } from '../../src/metrics/evaluate.js';
 import { formatMetric } from '../../src/report/html.js';
+import { loadLabels, loadLogits, saveViewsFile, type ViewsFileInput } from '../../src/data/files.js';
+import { Rng } from '../../src/math/rng.js';
 
 const EX = 'examples/report/';
 const dir = mkdtempSync(join(tmpdir(), 'calibra-report-'));
@@ -40,6 +41,36 @@ describe('calibra report', () => {
     expect(io.out()).toContain(`wrote ${out}`);
   });
 
+  it('draws the per-sample temperatures of CA when given views files', async () => {
+    const rng = new Rng(5);
+    const make = (n: number): ViewsFileInput => {
+      const labels = new Int32Array(n);
+      const logit = (): Float64Array => new Float64Array(n * 4);
+      const original = logit();
+      const views = [logit(), logit(), logit()];
+      for (let i = 0; i < n; i++) {
+        labels[i] = rng.int(4);
+        for (let k = 0; k < 4; k++) {
+          const z = 3 * (rng.normal() + (k === labels[i] ? 1.5 : 0));
+          original[i * 4 + k] = z;
+          for (const v of views) v[i * 4 + k] = z + 2 * rng.normal();
+        }
+      }
+      return { original: { data: original, rows: n, cols: 4 }, views: { names: ['rotation', 'greyscale', 'colorjitter'], logits: views.map((d) => ({ data: d, rows: n, cols: 4 })) }, labels };
+    };
+    saveViewsFile(join(dir, 'val.npz'), make(200));
+    saveViewsFile(join(dir, 'test.npz'), make(150));
+    const io = memoryIo();
+    const out = join(dir, 'ca.html');
+    const code = await runCli(['report', '--val-views', join(dir, 'val.npz'), '--test-views', join(dir, 'test.npz'), '--methods', 'ts,ca', '--option', 'ca.epochs=5', '--bootstrap', '0', '--out', out], io);
+    expect(io.err()).not.toMatch(/E_|internal/);
+    expect(code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('ca: per-sample temperatures');
+    expect(html).not.toContain('ts: per-sample temperatures');
+    expect(html).toMatch(/Histogram of per-sample temperatures: \d+ correct and \d+ wrong samples/);
+  });
+
   it('refuses to overwrite the report without --force (E_EXISTS, exit 2) and overwrites with it', async () => {
     const out = join(dir, 'twice.html');
     const args = ['report', ...base, '--methods', 'ts', '--bootstrap', '0', '--metrics', 'ece', '--out', out];
@@ -59,6 +90,7 @@ describe('calibra report', () => {
       [['report', ...base, '--out', join(dir, 'x.html'), '--methods', 'ts', '--option', 'vs.x=1'], /E_USAGE: .*--option names method 'vs'/],
       [['report', ...base, '--out', join(dir, 'x.html'), '--methods', 'ca'], /E_VIEWS_MISMATCH: .*needs views/],
       [['report', ...base, '--out', join(dir, 'x.html'), '--scheme', 'odd'], /E_USAGE: .*--scheme "odd"/],
+      [['report', ...base, '--out', join(dir, 'no', 'such', 'x.html')], /E_IO: .*folder of the output file does not exist/],
     ];
     for (const [argv, re] of cases) {
       const io = memoryIo();

@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, loadViewsFile, readNpyChunks, readNpyFileHeader, saveMatrix, saveViewsFile } from '../../src/data/files.js';
-import { encodeNpy } from '../../src/data/npy.js';
+import { decodeToFloat64 } from '../../src/data/dtype.js';
+import { encodeNpy, parseNpy } from '../../src/data/npy.js';
 import { encodeNpz } from '../../src/data/npz.js';
 import { expectCode } from './helpers.js';
 
@@ -102,6 +103,25 @@ describe('readNpyChunks', () => {
     expectCode(() => [...readNpyChunks(path.join(FIX, 'fortran_2d.npy'), 10)], 'E_UNSUPPORTED');
     expectCode(() => [...readNpyChunks(path.join(FIX, 'object.npy'), 10)], 'E_PICKLE');
     expectCode(() => [...readNpyChunks(at('big.npy'), 0)], 'E_OPTION');
+  });
+  it('decodes every dtype and byte order as the whole-file reader does (numpy fixtures, 2 rows per chunk)', () => {
+    const names = fs.readdirSync(FIX).filter((n) => /^(f|i|u|b)\d?.*\.npy$|^v\d\.npy$|^labels_i8\.npy$/.test(n) && !n.startsWith('fortran'));
+    expect(names.length).toBeGreaterThan(20);
+    for (const n of names) {
+      const whole = parseNpy(new Uint8Array(fs.readFileSync(path.join(FIX, n))));
+      const expected = Array.from(whole.data as ArrayLike<number | bigint>, Number);
+      const got: number[] = [];
+      for (const { matrix } of readNpyChunks(path.join(FIX, n), 2)) got.push(...matrix.data);
+      expect([n, got]).toEqual([n, expected]);
+    }
+  });
+  it('decodeToFloat64 handles unaligned offsets', () => {
+    const b = new Uint8Array(17);
+    new DataView(b.buffer).setFloat64(1, Math.PI, true);
+    new DataView(b.buffer).setFloat64(9, -2.5, true);
+    const out = new Float64Array(2);
+    decodeToFloat64(b, 1, 2, { type: 'f8', itemsize: 8, littleEndian: true, decodedItemsize: 8, descr: '<f8' }, out);
+    expect(Array.from(out)).toEqual([Math.PI, -2.5]);
   });
   it('with finite: true, names the row of a NaN in the whole file', () => {
     const d = new Float64Array(40);

@@ -97,6 +97,17 @@ describe('committed datasets (fresh clone)', () => {
       expect(Array.from(sub.pixels.subarray(k * 784, (k + 1) * 784))).toEqual(Array.from(full.pixels.subarray(i * 784, (i + 1) * 784)));
     }
   });
+  it('falls back to the committed subset when the full Fashion-MNIST files are absent, and says so', async () => {
+    const d = await loadDataset('fashion-mnist:test', { fashionMnistDir: '/nonexistent/fashion-mnist' });
+    expect(d.count).toBe(2000);
+    expect(d.note).toMatch(/committed.*install Debian dataset-fashion-mnist/);
+    expect(d.source).toContain('data/fashion-mnist-subset');
+  });
+  it.skipIf(!existsSync(DEBIAN_PATHS.opencvDigits))('the committed digits.png decodes to the same tiles as the Debian copy', async () => {
+    const a = await loadDataset('opencv-digits');
+    const b = await loadDataset('opencv-digits', { preferCommitted: true });
+    expect(Buffer.compare(Buffer.from(a.pixels), Buffer.from(b.pixels))).toBe(0);
+  });
   it('OpenCV digits: 5 000 20×20 tiles, 500 per digit, row r labelled floor(r/5)', async () => {
     const d = await loadDataset('opencv-digits', { preferCommitted: true });
     expect([d.count, d.width, d.height]).toEqual([5000, 20, 20]);

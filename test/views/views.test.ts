@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createImage, imageToU8, roundHalfEven, type Image } from '../../src/views/image.js';
+import { assertImage, createImage, imageFromU8, imageToU8, roundHalfEven, type Image } from '../../src/views/image.js';
 import { horizontalFlip, rotateRightAngle } from '../../src/views/geometric.js';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, colourJitter, greyscale } from '../../src/views/colour.js';
 import { gaussianBlur, gaussianKernel1d, borderIndex } from '../../src/views/filter.js';
@@ -208,5 +208,25 @@ describe('view registry', () => {
   });
   it('imageToU8 truncates like np.uint8 (white grey 0.9999 → 254)', () => {
     expect(Array.from(imageToU8(greyscale(imageOf([[[255, 255, 255]]], 255))))).toEqual([254, 254, 254]);
+  });
+});
+
+describe('image helpers', () => {
+  it('converts bytes to floats and back (trunc and round half up)', () => {
+    const img = imageFromU8(Uint8Array.of(9, 0, 255, 128), 2, 1, 1, 1);
+    expect(Array.from(img.data)).toEqual([0, 1]);
+    const half = createImage(2, 1, 1, Float32Array.of(0.5, 1.2));
+    expect(Array.from(imageToU8(half))).toEqual([127, 255]);
+    expect(Array.from(imageToU8(half, 'roundHalfUp'))).toEqual([128, 255]);
+  });
+  it('rounds half to even like torch.round', () => {
+    expect([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, -2.6].map(roundHalfEven)).toEqual([0, 2, 2, -0, -2, -2, 2, -3]);
+  });
+  it('rejects bad shapes and out-of-range values with exact codes', () => {
+    expect(() => createImage(0, 1, 1)).toThrow(expect.objectContaining({ code: 'E_SHAPE' }));
+    expect(() => createImage(2, 2, 1, new Float32Array(3))).toThrow(expect.objectContaining({ code: 'E_SHAPE' }));
+    expect(() => assertImage(createImage(1, 1, 1, Float32Array.of(Number.NaN)))).toThrow(expect.objectContaining({ code: 'E_NON_FINITE' }));
+    expect(() => assertImage(createImage(1, 1, 1, Float32Array.of(1.5)))).toThrow(expect.objectContaining({ code: 'E_NON_FINITE' }));
+    expect(() => assertImage(createImage(1, 1, 3, Float32Array.of(0, 0.5, 1)))).not.toThrow();
   });
 });

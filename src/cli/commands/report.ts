@@ -4,6 +4,7 @@
  * of the reliability diagrams.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { CalibraError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { probsToLogits } from '../../math/softmax.js';
@@ -143,6 +144,7 @@ function runReport(argv: readonly string[], io: CliIo): number {
   const force = args.flags.has('force');
   const probs = args.flags.has('probs');
   if (!force && existsSync(out)) throw new CalibraError('E_EXISTS', 'the output file exists', { source: out, fix: 'add --force to replace it, or choose another --out' });
+  if (!existsSync(path.dirname(path.resolve(out)))) throw new CalibraError('E_IO', 'the folder of the output file does not exist', { source: out, fix: 'create the folder first, or choose another --out' });
   const seed = numberValue(args, 'seed', NAME, 0, { integer: true, min: 0 });
   const bins = numberValue(args, 'bins', NAME, 15, { integer: true, min: 1, max: 1000 });
   const bootstrap = numberValue(args, 'bootstrap', NAME, 100, { integer: true, min: 0, max: 10000 });

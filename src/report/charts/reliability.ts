@@ -4,7 +4,7 @@
  * and below it a histogram of the share of samples per bin.
  */
 import type { BinRecord } from '../types.js';
-import { HALO, PALETTE, axes, esc, fmt, legend, linear, niceTicks, svgDocument } from '../svg.js';
+import { PALETTE, axes, esc, fmt, legend, linear, niceTicks, svgDocument } from '../svg.js';
 
 /** Options of `reliabilityDiagramSvg`. */
 export interface ReliabilityDiagramOptions {
@@ -77,10 +77,9 @@ export function reliabilityDiagramSvg(bins: readonly BinRecord[], opts: Reliabil
     parts.push(`<rect x="${fmt(main.x + 6)}" y="${fmt(main.y + 6)}" width="${fmt(opts.annotation.length * 7.4 + 10)}" height="20" fill="#ffffff" fill-opacity="0.85" stroke="${PALETTE.lightGrey}"/>`);
     parts.push(`<text x="${fmt(main.x + 11)}" y="${fmt(main.y + 20)}" font-size="12.5">${esc(opts.annotation)}</text>`);
   }
-  parts.push(legend(main.x + 10, main.y + (opts.annotation !== undefined ? 44 : 20), [{ label: 'Accuracy', colour: PALETTE.blue }, { label: 'Gap to confidence', colour: PALETTE.vermillion }]));
-  parts.push(axes(hist, { xTicks: ticks, yTicks: shareTicks, xScale: sx, yScale: hy, xLabel: opts.xLabel ?? 'Confidence', grid: false, yFormat: (v) => `${Math.round(v * 100)}%` }));
+  parts.push(legend(main.x + 10, main.y + (opts.annotation !== undefined ? 44 : 20), [{ label: 'Accuracy', colour: PALETTE.blue }, { label: 'Gap to confidence', colour: PALETTE.vermillion }], true));
+  parts.push(axes(hist, { xTicks: ticks, yTicks: shareTicks, xScale: sx, yScale: hy, xLabel: opts.xLabel ?? 'Confidence', yLabel: 'Share', grid: false, yFormat: (v) => `${Math.round(v * 100)}%` }));
   parts.push(`<g fill="${PALETTE.grey}" fill-opacity="0.75">${hbars.join('')}</g>`);
-  parts.push(`<text x="${fmt(hist.x + hist.w - 5)}" y="${fmt(hist.y + 12)}" text-anchor="end" font-size="11" fill="${PALETTE.grey}" ${HALO}>share of samples</text>`);
 
   const nonEmpty = bins.filter((b) => b.count > 0);
   const desc = `Binned reliability diagram over ${bins.length} bins (${nonEmpty.length} non-empty, ${total} samples). `

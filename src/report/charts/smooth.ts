@@ -4,7 +4,7 @@
  * density of confidences below.
  */
 import type { SmoothCurve } from '../smooth-curve.js';
-import { HALO, PALETTE, axes, type LegendItem, esc, fmt, legend, linear, pathThrough, svgDocument } from '../svg.js';
+import { PALETTE, axes, type LegendItem, esc, fmt, legend, linear, pathThrough, svgDocument } from '../svg.js';
 
 /** Options of `smoothReliabilitySvg`. */
 export interface SmoothReliabilityOptions {
@@ -12,6 +12,33 @@ export interface SmoothReliabilityOptions {
   /** Width and height in px (defaults 380 × 440). */
   readonly width?: number;
   readonly height?: number;
+}
+
+/**
+ * The curve as runs of segments whose opacity follows the density of confidences (as relplot draws
+ * thickness): faint where few samples support it. Opacity = clamp(3 · density / max density, 0.2, 1),
+ * rounded to 0.1 so the output stays small and deterministic.
+ */
+function curvePaths(curve: SmoothCurve, sx: (x: number) => number, sy: (y: number) => number): string {
+  const m = curve.t.length;
+  let dmax = 0;
+  for (let j = 0; j < m; j++) dmax = Math.max(dmax, curve.density[j] as number);
+  const level = (j: number): number => {
+    const d = dmax > 0 ? (0.5 * ((curve.density[j] as number) + (curve.density[j + 1] as number))) / dmax : 1;
+    return Math.round(Math.min(Math.max(3 * d, 0.2), 1) * 10) / 10;
+  };
+  const out: string[] = [];
+  let j = 0;
+  while (j < m - 1) {
+    const op = level(j);
+    let e = j + 1;
+    while (e < m - 1 && level(e) === op) e++;
+    const xs = curve.t.subarray(j, e + 1);
+    const ys = curve.mu.subarray(j, e + 1);
+    out.push(`<path d="${pathThrough(xs, ys, sx, sy)}" fill="none" stroke="${PALETTE.blue}" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round"${op < 1 ? ` stroke-opacity="${op.toFixed(1)}"` : ''}/>`);
+    j = e;
+  }
+  return out.join('');
 }
 
 /**
@@ -45,21 +72,20 @@ export function smoothReliabilitySvg(curve: SmoothCurve, opts: SmoothReliability
     parts.push(`<polygon points="${pts.join(' ')}" fill="${PALETTE.sky}" fill-opacity="0.35" stroke="none"/>`);
   }
   parts.push(`<line x1="${fmt(sx(0))}" y1="${fmt(sy(0))}" x2="${fmt(sx(1))}" y2="${fmt(sy(1))}" stroke="${PALETTE.black}" stroke-dasharray="5 4" stroke-width="1.2"/>`);
-  parts.push(`<path d="${pathThrough(curve.t, curve.mu, sx, (v) => clampY(v))}" fill="none" stroke="${PALETTE.blue}" stroke-width="2.5" stroke-linejoin="round"/>`);
+  parts.push(curvePaths(curve, sx, clampY));
   const label = `smECE ${fmt(curve.smece, 4)}`;
   parts.push(`<rect x="${fmt(main.x + 6)}" y="${fmt(main.y + 6)}" width="${fmt(label.length * 7.4 + 10)}" height="20" fill="#ffffff" fill-opacity="0.85" stroke="${PALETTE.lightGrey}"/>`);
   parts.push(`<text x="${fmt(main.x + 11)}" y="${fmt(main.y + 20)}" font-size="12.5">${esc(label)}</text>`);
   const items: LegendItem[] = [{ label: 'smoothed', colour: PALETTE.blue, kind: 'line' }];
   if (curve.lower.length === m) items.push({ label: `${Math.round(curve.level * 100)}% band`, colour: PALETTE.sky });
-  parts.push(legend(main.x + 10, main.y + 44, items));
+  parts.push(legend(main.x + 10, main.y + 44, items, true));
 
   let dmax = 0;
   for (let j = 0; j < m; j++) dmax = Math.max(dmax, curve.density[j] as number);
   const dy = linear(0, dmax > 0 ? dmax : 1, dens.y + dens.h, dens.y + 4);
-  parts.push(axes(dens, { xTicks: ticks, yTicks: [], xScale: sx, yScale: dy, xLabel: 'Confidence', grid: false }));
+  parts.push(axes(dens, { xTicks: ticks, yTicks: [], xScale: sx, yScale: dy, xLabel: 'Confidence', yLabel: 'Density', grid: false }));
   const area = `${pathThrough(curve.t, curve.density, sx, dy)} L${fmt(sx(1))} ${fmt(dens.y + dens.h)} L${fmt(sx(0))} ${fmt(dens.y + dens.h)} Z`;
   parts.push(`<path d="${area}" fill="${PALETTE.grey}" fill-opacity="0.6" stroke="${PALETTE.grey}"/>`);
-  parts.push(`<text x="${fmt(dens.x + dens.w - 5)}" y="${fmt(dens.y + 12)}" text-anchor="end" font-size="11" fill="${PALETTE.grey}" ${HALO}>density of confidence</text>`);
 
   const desc = `Kernel-smoothed reliability curve of ${curve.samples} samples at bandwidth ${fmt(curve.sigma, 4)}; smECE ${fmt(curve.smece, 4)}`
     + (curve.lower.length === m ? `; shaded: ${Math.round(curve.level * 100)}% bootstrap band` : '')

@@ -3,7 +3,9 @@
  * lossless, so skipping it changes nothing): YCbCr conversion, 4:2:0 chroma subsampling (2×2 average),
  * 8×8 DCT, quantisation with the IJG tables scaled by quality (baseline, clamped to 1..255), then
  * dequantisation, inverse DCT and libjpeg's "fancy" triangle chroma upsampling. Grey images use one
- * channel. Float DCT, so not bit-exact with libjpeg-turbo's integer DCT: expect ±2 against Pillow.
+ * channel. Every lossy step restates libjpeg's integer arithmetic (jccolor.c, jcsample.c h2v2, jfdctint.c
+ * islow, jcdctmgr.c rounding, jidctint.c islow, jdsample.c h2v2 fancy, jdcolor.c), so the result should
+ * match Pillow / libjpeg-turbo with default settings; the tests compare it with sharp's libjpeg.
  */
 import { createImage, type Image } from '../image.js';
 
@@ -33,34 +35,94 @@ export function scaledTable(base: readonly number[], quality: number): Int32Arra
   return t;
 }
 
-const COS = new Float64Array(64);
-for (let x = 0; x < 8; x++) for (let u = 0; u < 8; u++) COS[x * 8 + u] = Math.cos(((2 * x + 1) * u * Math.PI) / 16) * (u === 0 ? Math.SQRT1_2 : 1);
+// libjpeg's accurate integer DCT constants (jfdctint.c / jidctint.c): FIX(x) = round(x·2^13).
+const CONST_BITS = 13;
+const PASS1_BITS = 2;
+const F0_298 = 2446; const F0_390 = 3196; const F0_541 = 4433; const F0_765 = 6270; const F0_899 = 7373;
+const F1_175 = 9633; const F1_501 = 12299; const F1_847 = 15137; const F1_961 = 16069; const F2_053 = 16819;
+const F2_562 = 20995; const F3_072 = 25172;
 
-/** In-place lossy step on one 8×8 block of level-shifted samples: DCT, quantise (round half away), dequantise, IDCT. */
+/** Arithmetic right shift with rounding, on doubles (no 32-bit overflow). */
+function descale(x: number, n: number): number { return Math.floor((x + 2 ** (n - 1)) / 2 ** n); }
+
+/** libjpeg `jpeg_fdct_islow` on one block of level-shifted samples, in place; output scaled by 8. */
+function fdctIslow(d: Float64Array): void {
+  for (let pass = 0; pass < 2; pass++) {
+    const step = pass === 0 ? 1 : 8;
+    const stride = pass === 0 ? 8 : 1;
+    for (let r = 0; r < 8; r++) {
+      const o = r * stride;
+      const at = (k: number): number => d[o + k * step] as number;
+      const tmp0 = at(0) + at(7); const tmp7 = at(0) - at(7);
+      const tmp1 = at(1) + at(6); const tmp6 = at(1) - at(6);
+      const tmp2 = at(2) + at(5); const tmp5 = at(2) - at(5);
+      const tmp3 = at(3) + at(4); const tmp4 = at(3) - at(4);
+      const tmp10 = tmp0 + tmp3; const tmp13 = tmp0 - tmp3;
+      const tmp11 = tmp1 + tmp2; const tmp12 = tmp1 - tmp2;
+      const sh = pass === 0 ? CONST_BITS - PASS1_BITS : CONST_BITS + PASS1_BITS;
+      d[o] = pass === 0 ? (tmp10 + tmp11) * 4 : descale(tmp10 + tmp11, PASS1_BITS);
+      d[o + 4 * step] = pass === 0 ? (tmp10 - tmp11) * 4 : descale(tmp10 - tmp11, PASS1_BITS);
+      const z1e = (tmp12 + tmp13) * F0_541;
+      d[o + 2 * step] = descale(z1e + tmp13 * F0_765, sh);
+      d[o + 6 * step] = descale(z1e - tmp12 * F1_847, sh);
+      const z5 = (tmp4 + tmp6 + tmp5 + tmp7) * F1_175;
+      const z1 = -(tmp4 + tmp7) * F0_899; const z2 = -(tmp5 + tmp6) * F2_562;
+      const z3 = -(tmp4 + tmp6) * F1_961 + z5; const z4 = -(tmp5 + tmp7) * F0_390 + z5;
+      d[o + 7 * step] = descale(tmp4 * F0_298 + z1 + z3, sh);
+      d[o + 5 * step] = descale(tmp5 * F2_053 + z2 + z4, sh);
+      d[o + 3 * step] = descale(tmp6 * F3_072 + z2 + z3, sh);
+      d[o + 1 * step] = descale(tmp7 * F1_501 + z1 + z4, sh);
+    }
+  }
+}
+
+/** libjpeg `jpeg_idct_islow` on dequantised coefficients, in place; output are level-shifted samples 0..255. */
+function idctIslow(d: Float64Array, ws: Float64Array): void {
+  for (let pass = 0; pass < 2; pass++) {
+    const src = pass === 0 ? d : ws;
+    const dst = pass === 0 ? ws : d;
+    const step = pass === 0 ? 8 : 1;
+    const stride = pass === 0 ? 1 : 8;
+    for (let r = 0; r < 8; r++) {
+      const o = r * stride;
+      const at = (k: number): number => src[o + k * step] as number;
+      const z1e = (at(2) + at(6)) * F0_541;
+      const tmp2e = z1e - at(6) * F1_847;
+      const tmp3e = z1e + at(2) * F0_765;
+      const tmp0e = (at(0) + at(4)) * 2 ** CONST_BITS;
+      const tmp1e = (at(0) - at(4)) * 2 ** CONST_BITS;
+      const tmp10 = tmp0e + tmp3e; const tmp13 = tmp0e - tmp3e;
+      const tmp11 = tmp1e + tmp2e; const tmp12 = tmp1e - tmp2e;
+      let tmp0 = at(7); let tmp1 = at(5); let tmp2 = at(3); let tmp3 = at(1);
+      const z5 = (tmp0 + tmp2 + tmp1 + tmp3) * F1_175;
+      const z1 = -(tmp0 + tmp3) * F0_899; const z2 = -(tmp1 + tmp2) * F2_562;
+      const z3 = -(tmp0 + tmp2) * F1_961 + z5; const z4 = -(tmp1 + tmp3) * F0_390 + z5;
+      tmp0 = tmp0 * F0_298 + z1 + z3; tmp1 = tmp1 * F2_053 + z2 + z4;
+      tmp2 = tmp2 * F3_072 + z2 + z3; tmp3 = tmp3 * F1_501 + z1 + z4;
+      const sh = pass === 0 ? CONST_BITS - PASS1_BITS : CONST_BITS + PASS1_BITS + 3;
+      const put = (k: number, v: number): void => {
+        const x = descale(v, sh);
+        dst[o + k * step] = pass === 0 ? x : Math.min(255, Math.max(0, x + 128));
+      };
+      put(0, tmp10 + tmp3); put(7, tmp10 - tmp3); put(1, tmp11 + tmp2); put(6, tmp11 - tmp2);
+      put(2, tmp12 + tmp1); put(5, tmp12 - tmp1); put(3, tmp13 + tmp0); put(4, tmp13 - tmp0);
+    }
+  }
+}
+
+/**
+ * In-place lossy step on one 8×8 block of level-shifted samples: libjpeg's integer forward DCT, quantise
+ * (round half away from zero, as jcdctmgr.c), dequantise, integer inverse DCT; leaves samples 0..255.
+ */
 function roundTripBlock(block: Float64Array, table: Int32Array, tmp: Float64Array): void {
-  for (let v = 0; v < 8; v++) for (let x = 0; x < 8; x++) {
-    let acc = 0;
-    for (let y = 0; y < 8; y++) acc += (block[y * 8 + x] as number) * (COS[y * 8 + v] as number);
-    tmp[v * 8 + x] = acc;
+  fdctIslow(block);
+  for (let i = 0; i < 64; i++) {
+    const q = (table[i] as number) * 8;
+    const c = block[i] as number;
+    const k = Math.floor((Math.abs(c) + Math.floor(q / 2)) / q);
+    block[i] = (c < 0 ? -k : k) * (table[i] as number);
   }
-  for (let v = 0; v < 8; v++) for (let u = 0; u < 8; u++) {
-    let acc = 0;
-    for (let x = 0; x < 8; x++) acc += (tmp[v * 8 + x] as number) * (COS[x * 8 + u] as number);
-    const coef = acc / 4;
-    const q = table[v * 8 + u] as number;
-    const k = Math.sign(coef) * Math.floor(Math.abs(coef) / q + 0.5);
-    block[v * 8 + u] = k * q;
-  }
-  for (let y = 0; y < 8; y++) for (let u = 0; u < 8; u++) {
-    let acc = 0;
-    for (let v = 0; v < 8; v++) acc += (block[v * 8 + u] as number) * (COS[y * 8 + v] as number);
-    tmp[y * 8 + u] = acc;
-  }
-  for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {
-    let acc = 0;
-    for (let u = 0; u < 8; u++) acc += (tmp[y * 8 + u] as number) * (COS[x * 8 + u] as number);
-    block[y * 8 + x] = acc / 4;
-  }
+  idctIslow(block, tmp);
 }
 
 /** Round-trips one plane (w×h, values 0..255) in place, padding blocks by edge replication. */
@@ -75,10 +137,15 @@ function roundTripPlane(plane: Float64Array, w: number, h: number, table: Int32A
     }
     roundTripBlock(block, table, tmp);
     for (let y = 0; y < 8 && by + y < h; y++) for (let x = 0; x < 8 && bx + x < w; x++) {
-      plane[(by + y) * w + bx + x] = Math.min(255, Math.max(0, Math.round((block[y * 8 + x] as number) + 128)));
+      plane[(by + y) * w + bx + x] = block[y * 8 + x] as number;
     }
   }
 }
+
+/** libjpeg's FIX(x) for 16-bit colour conversion. */
+function fix(x: number): number { return Math.floor(x * 65536 + 0.5); }
+const HALF = 32768;
+const CBCR_OFFSET = 128 * 65536;
 
 function byteOf(v: number): number { return Math.min(255, Math.max(0, Math.round(v * 255))); }
 
@@ -126,9 +193,10 @@ export function jpegRoundTrip(img: Image, quality: number): Image {
     const r = byteOf(s[3 * i] as number);
     const g = byteOf(s[3 * i + 1] as number);
     const b = byteOf(s[3 * i + 2] as number);
-    Y[i] = Math.min(255, Math.max(0, Math.round(0.299 * r + 0.587 * g + 0.114 * b)));
-    fullCb[i] = Math.min(255, Math.max(0, Math.round(-0.168735892 * r - 0.331264108 * g + 0.5 * b + 128)));
-    fullCr[i] = Math.min(255, Math.max(0, Math.round(0.5 * r - 0.418687589 * g - 0.081312411 * b + 128)));
+    // jccolor.c rgb_ycc_convert, 16-bit fixed point.
+    Y[i] = Math.floor((fix(0.299) * r + fix(0.587) * g + fix(0.114) * b + HALF) / 65536);
+    fullCb[i] = Math.floor((-fix(0.16874) * r - fix(0.33126) * g + fix(0.5) * b + CBCR_OFFSET + HALF - 1) / 65536);
+    fullCr[i] = Math.floor((fix(0.5) * r - fix(0.41869) * g - fix(0.08131) * b + CBCR_OFFSET + HALF - 1) / 65536);
   }
   for (let y = 0; y < chh; y++) for (let x = 0; x < cw; x++) {
     const y0 = 2 * y; const y1 = Math.min(2 * y + 1, H - 1);
@@ -146,9 +214,13 @@ export function jpegRoundTrip(img: Image, quality: number): Image {
     const yv = Y[i] as number;
     const cbv = (fullCb[i] as number) - 128;
     const crv = (fullCr[i] as number) - 128;
-    o[3 * i] = Math.min(255, Math.max(0, Math.round(yv + 1.402 * crv))) / 255;
-    o[3 * i + 1] = Math.min(255, Math.max(0, Math.round(yv - 0.344136286 * cbv - 0.714136286 * crv))) / 255;
-    o[3 * i + 2] = Math.min(255, Math.max(0, Math.round(yv + 1.772 * cbv))) / 255;
+    // jdcolor.c ycc_rgb_convert tables.
+    const r = yv + Math.floor((fix(1.402) * crv + HALF) / 65536);
+    const g = yv + Math.floor((-fix(0.34414) * cbv + HALF - fix(0.71414) * crv) / 65536);
+    const b = yv + Math.floor((fix(1.772) * cbv + HALF) / 65536);
+    o[3 * i] = Math.min(255, Math.max(0, r)) / 255;
+    o[3 * i + 1] = Math.min(255, Math.max(0, g)) / 255;
+    o[3 * i + 2] = Math.min(255, Math.max(0, b)) / 255;
   }
   return out;
 }
