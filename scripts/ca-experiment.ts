@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     { name: 'CE-trained calibrator ("CE only", robust loop)', opts: { loss: 'ce' } },
     { name: 'Brier-trained calibrator (robust loop)', opts: { loss: 'mse' } },
     { name: 'CA faithful (balanced, clamp, lr 1e-4, 10 ep)', opts: { mode: 'faithful' } },
-    { name: 'CA faithful, 300 epochs (converged)', opts: { mode: 'faithful', epochs: 300 } },
+    { name: 'CA faithful, 300 epochs', opts: { mode: 'faithful', epochs: 300 } },
     { name: 'CA robust, weighting=balanced', opts: { weighting: 'balanced' } },
     { name: 'CA robust, weighting=balanced, select=loss (balanced optimum)', opts: { weighting: 'balanced', select: 'loss' } },
     { name: 'CA robust, weighting=none, select=loss', opts: { select: 'loss' } },

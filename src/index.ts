@@ -5,6 +5,7 @@ export * from './math/softmax.js';
 export * from './math/rng.js';
 export * from './math/adam.js';
 export type * from './calibrators/types.js';
+export * from './calibrators/scaling-index.js';
 export * from './data/index.js';
 export * from './metrics/index.js';
 export * from './views/index.js';

@@ -64,13 +64,17 @@ function logisticNewton(cols: Float64Array[], t: ArrayLike<number>): { w: number
     let a = 1, ok = false;
     let gd = 0;
     for (let j = 0; j < d; j++) gd -= (g[j] as number) * (step[j] as number);
+    const prev = loss;
     while (a >= 1e-12) {
       const trial = w.map((v, j) => v - a * (step[j] as number));
       const nl = lossAt(trial);
       if (nl <= loss + 1e-4 * a * gd) { for (let j = 0; j < d; j++) w[j] = trial[j] as number; loss = nl; ok = true; break; }
       a /= 2;
     }
-    if (!ok) { lossAt(w); converged = Math.max(...g.map(Math.abs)) <= 1e-8; break; }
+    const gmax = Math.max(...g.map(Math.abs));
+    if (!ok) { lossAt(w); converged = gmax <= 1e-8; break; }
+    // the loss no longer moves in float64: stop, converged when the gradient is small
+    if (prev - loss <= 1e-15 * Math.max(1, loss)) { converged = gmax <= 1e-8; if (converged || a < 1) break; }
   }
   return { w, loss, iterations: it, converged };
 }

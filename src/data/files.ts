@@ -53,9 +53,8 @@ export function loadNumericArray(file: string, role: JsonArrayKey, opts: LoadOpt
   const limits = { source: file, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}) };
   if (ext === '.csv') return toArray(parseCsvMatrix(new TextDecoder().decode(bytes), { source: file }));
   if (ext === '.json') {
-    const key = opts.key ?? (role === 'labels' ? 'labels' : undefined);
-    const text = new TextDecoder().decode(bytes);
-    return parseJsonArray(text, { source: file, ...(key !== undefined ? { key: key as JsonArrayKey } : {}) });
+    // An object input is read at the role's key: {"logits": ..., "labels": ...} serves --logits and --labels.
+    return parseJsonArray(new TextDecoder().decode(bytes), { source: file, key: opts.key ?? role });
   }
   if (ext === '.npy') return numeric(parseNpy(bytes, limits), file, undefined);
   const names = parseNpz(bytes, { ...limits, only: [] }).names;

@@ -25,7 +25,7 @@ function jsonError(code: 'E_FORMAT' | 'E_SHAPE' | 'E_EMPTY', message: string, wh
  * be a number; rows must have equal lengths. Cost: O(text length).
  * @example parseJsonArray('{"labels": [0, 2]}', {key: 'labels'}).shape // [2]
  */
-export function parseJsonArray(text: string, opts: { readonly source?: string; readonly key?: JsonArrayKey } = {}): JsonArray {
+export function parseJsonArray(text: string, opts: { readonly source?: string; readonly key?: JsonArrayKey | (string & {}) } = {}): JsonArray {
   const source = opts.source;
   if (text.trim() === '') throw jsonError('E_EMPTY', 'the file is empty', undefined, 'write a JSON array of rows', source);
   let value: unknown;
@@ -37,7 +37,7 @@ export function parseJsonArray(text: string, opts: { readonly source?: string; r
   let prefix = '';
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const obj = value as Record<string, unknown>;
-    const keys = opts.key !== undefined ? [opts.key] : (['logits', 'probs', 'labels'] as const).filter((k) => k in obj);
+    const keys: string[] = opts.key !== undefined ? [opts.key] : (['logits', 'probs', 'labels'] as const).filter((k) => k in obj);
     const key = keys[0];
     if (key === undefined || !(key in obj) || (opts.key === undefined && keys.length > 1)) {
       throw jsonError('E_FORMAT', `the JSON object has no ${opts.key !== undefined ? `"${opts.key}"` : 'single "logits", "probs" or "labels"'} key (keys: ${Object.keys(obj).slice(0, 10).join(', ') || 'none'})`, 'top level', `put the array under "${opts.key ?? 'logits'}", or give a bare array of rows`, source);

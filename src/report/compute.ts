@@ -5,6 +5,7 @@
 import type { Matrix } from '../math/matrix.js';
 import { addToBins, createBinnedStats, groupError, reliabilityBins } from '../metrics/binning.js';
 import { summarizeProbs, type SampleSummary } from '../metrics/summary.js';
+import { SWEEP_BINS } from '../metrics/ids.js';
 import { CalibraError } from '../errors.js';
 import { smoothReliabilityCurve, type SmoothCurve } from './smooth-curve.js';
 import type { ClassCell } from './charts/class-grid.js';
@@ -17,7 +18,7 @@ export const REPORT_DEFAULTS = {
   scheme: 'equal-width' as BinScheme,
   bootstrap: 100,
   seed: 0,
-  sweepBins: [5, 10, 15, 20, 25, 50, 100] as readonly number[],
+  sweepBins: SWEEP_BINS,
   maxGridClasses: 10,
 } as const;
 

@@ -160,7 +160,7 @@ function panels(input: ReportInput, cells: CellData[][], opts: ResolvedReportOpt
   input.testSets.forEach((ts, t) => {
     parts.push(`<section class="panel" role="tabpanel" id="panel-${slug(ts.name, t)}" aria-label="${esc(ts.name)}">`);
     const sweep = input.methods.map((m, mi) => ({ name: m.id, bins: opts.sweepBins, values: cells[t]?.[mi]?.sweep ?? [] }));
-    const sweepSvg = metricVsBinsSvg(sweep, { title: `ECE vs number of bins — ${ts.name}` });
+    const sweepSvg = metricVsBinsSvg(sweep, { title: `ECE vs number of bins — ${ts.name}`, width: 620 });
     charts.push({ name: fileSlug(`${ts.name}-ece-vs-bins`), svg: sweepSvg });
     parts.push(`<div class="charts">${sweepSvg}</div>`);
     input.methods.forEach((m, mi) => {

@@ -61,7 +61,7 @@ export interface ReportOptions {
   readonly bootstrap?: number;
   /** Seed of the bootstrap (default 0). */
   readonly seed?: number;
-  /** Bin counts of the metric-vs-bins curve (default the sweep preset's 5, 10, 15, 20, 25, 50, 100). */
+  /** Bin counts of the metric-vs-bins curve (default the sweep preset's 5, 10, 15, 20, 25, 50, 100, 200, 500). */
   readonly sweepBins?: readonly number[];
   /** Largest number of classes drawn in the per-class grid (default 10; the most frequent classes are kept). */
   readonly maxGridClasses?: number;

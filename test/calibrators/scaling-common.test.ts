@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCalibraError } from '../../src/errors.js';
 import { Rng } from '../../src/math/rng.js';
-import { argmaxRows } from '../../src/math/softmax.js';
+import { argmaxRows, softmax } from '../../src/math/softmax.js';
 import { betaCalibration } from '../../src/calibrators/beta.js';
 import { dirichletDiag, dirichletFull, dirichletOdir } from '../../src/calibrators/dirichlet.js';
 import { ensembleTemperatureScaling } from '../../src/calibrators/ets.js';
@@ -73,6 +73,28 @@ describe('every scaling calibrator', () => {
       expect(code(() => model.predictProba({ logits: { data: new Float64Array(8), rows: 2, cols: 4 } }))).toBe('E_SHAPE');
     });
   }
+
+  it('on over-confident held-out logits (labels from softmax(s), logits 3s) every method lowers the test NLL', () => {
+    const rng = new Rng(5);
+    const make = (n: number): { logits: { data: Float64Array; rows: number; cols: number }; labels: Int32Array } => {
+      const z = new Float64Array(n * 3), y = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const s = [rng.normal() * 1.5 + 0.3, rng.normal() * 1.5, rng.normal() * 1.5 - 0.2];
+        const e = s.map(Math.exp), tot = e[0]! + e[1]! + e[2]!;
+        const u = rng.random() * tot;
+        y[i] = u < e[0]! ? 0 : u < e[0]! + e[1]! ? 1 : 2;
+        for (let k = 0; k < 3; k++) z[i * 3 + k] = 3 * s[k]!;
+      }
+      return { logits: { data: z, rows: n, cols: 3 }, labels: y };
+    };
+    const val = make(800), test = make(800);
+    const nll = (q: Float64Array): number => { let t = 0; for (let i = 0; i < 800; i++) t -= Math.log(q[i * 3 + test.labels[i]!]!); return t / 800; };
+    const base = nll(softmax(test.logits).data);
+    for (const [spec, opts] of CASES) {
+      const q = spec.fit(val, spec.id === 'pts' ? { epochs: 200, lr: 0.01 } : opts, ctx).model.predictProba(test).data;
+      expect(nll(q), `${spec.id} ${JSON.stringify(opts)}`).toBeLessThan(base - 0.05);
+    }
+  });
 
   it('load names the bad field in the error', () => {
     const json = matrixScaling.fit(G, {}, ctx).model.toJSON();

@@ -47,7 +47,8 @@ describe('loadLogits / loadProbs / loadLabels across formats', () => {
     expect(loadLabels(at('onehot.csv'), 3)).toEqual(new Int32Array([1, 0]));
     fs.writeFileSync(at('both.json'), '{"logits": [[0, 1], [2, 3]], "labels": [1, 0]}');
     expect(loadLabels(at('both.json'), 2)).toEqual(new Int32Array([1, 0]));
-    expect(loadLogits(at('both.json'), { key: 'logits' }).rows).toBe(2);
+    expect(loadLogits(at('both.json')).rows).toBe(2);
+    expectCode(() => loadProbs(at('both.json')), 'E_FORMAT');
   });
   it('names the file in every error: missing, empty, unknown extension, folder, NaN position, N mismatch', () => {
     expect(expectCode(() => loadLogits(at('nope.npy')), 'E_IO').source).toBe(at('nope.npy'));

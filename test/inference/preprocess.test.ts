@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createImage } from '../../src/views/image.js';
 import { isCalibraError } from '../../src/errors.js';
-import { parsePreprocessJson, resizeBilinear, resolvePreprocess, valuesPerImage, writeImageTensor } from '../../src/inference/preprocess.js';
+import { fitIntoFrame, parsePreprocessJson, resizeBilinear, resolvePreprocess, valuesPerImage, writeImageTensor } from '../../src/inference/preprocess.js';
 
 describe('resizeBilinear', () => {
   it('upsamples 1×2 -> 1×4 with half-pixel centres (hand-computed: src x = -0.25, 0.25, 0.75, 1.25, clamped)', () => {
@@ -84,5 +84,19 @@ describe('resolvePreprocess / parsePreprocessJson', () => {
   });
   it('rejects bad JSON with E_FORMAT', () => {
     expect(() => parsePreprocessJson('{', 'x.json')).toThrow(expect.objectContaining({ code: 'E_FORMAT' }));
+  });
+});
+
+describe('fitIntoFrame', () => {
+  it('centres a resized image in a zero frame (1×1 white pixel into the middle of 3×3)', () => {
+    const out = fitIntoFrame(createImage(1, 1, 1, Float32Array.of(1)), 1, 3);
+    expect(Array.from(out.data)).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0]);
+  });
+  it('puts an 8×8 constant image into rows/cols 3..16 of a 20×20 frame when inner = 14', () => {
+    const out = fitIntoFrame(createImage(8, 8, 1, new Float32Array(64).fill(0.5)), 14, 20);
+    for (let y = 0; y < 20; y++) for (let x = 0; x < 20; x++) {
+      const inside = y >= 3 && y < 17 && x >= 3 && x < 17;
+      expect(out.data[y * 20 + x]).toBeCloseTo(inside ? 0.5 : 0, 6);
+    }
   });
 });

@@ -92,7 +92,7 @@ describe('calibra apply refuses models and views that do not fit (exit 2, one li
 
 describe('kill test: calibra apply killed half-way through a large output', () => {
   const RUNNER = path.join(__dirname, 'cli-runner.ts');
-  const ROWS = 300_000;
+  const ROWS = 500_000;
   const PREVIOUS = 'previous complete output\n';
   beforeAll(() => {
     const big = new Float32Array(ROWS * K);
@@ -103,7 +103,7 @@ describe('kill test: calibra apply killed half-way through a large output', () =
   function killApply(dir: string, signal: NodeJS.Signals): Promise<{ signal: NodeJS.Signals | null; sawTemp: boolean }> {
     return new Promise((resolve, reject) => {
       const out = path.join(dir, 'probs.npy');
-      const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, 'apply', '--model', at('ts.json'), '--logits', at('big.npy'), '--out', out, '--force', '--chunk-rows', '2000', '--quiet'], { stdio: 'ignore' });
+      const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, 'apply', '--model', at('ts.json'), '--logits', at('big.npy'), '--out', out, '--force', '--chunk-rows', '1000', '--quiet'], { stdio: 'ignore' });
       let sawTemp = false;
       const timer = setInterval(() => {
         if (!sawTemp && fs.readdirSync(dir).some((n) => n.includes('.calibra-tmp-'))) {

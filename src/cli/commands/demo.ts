@@ -96,6 +96,15 @@ function fmnistCalibrationRows(ds: ImageDataset, root: string): { rows: Int32Arr
   return { rows, note: `the ${rows.length} images of the committed train subset with original index >= 50000` };
 }
 
+/** Corruptions shown in report.html (at the first severity run); all of them are in the tables. */
+const REPORT_CORRUPTIONS = ['gaussian_noise', 'defocus_blur', 'contrast'];
+
+function inReport(testSet: string, severity: number): boolean {
+  const colon = testSet.indexOf(':');
+  if (colon < 0) return true;
+  return REPORT_CORRUPTIONS.includes(testSet.slice(0, colon)) && testSet.slice(colon + 1) === String(severity);
+}
+
 interface ModelWork {
   readonly manifest: ZooManifest;
   readonly manifestPath: string;
@@ -134,7 +143,7 @@ async function runOne(work: ModelWork, root: string, opts: { full: boolean; limi
       modelId: manifest.id,
       description: `${manifest.architecture ?? 'model'} on ${manifest.dataset} (models/${manifest.onnx})`,
       classifier: clf, calibration, testSets, views: ['rotation', 'greyscale', 'colorjitter'], methods: DEMO_METHODS, seed: opts.seed,
-      onPredictions: (method, testSet, probs, labels) => { if (!testSet.includes(':') || testSet.endsWith(`:${opts.severities[0]}`)) perModel.set(`${method}\u0000${testSet}`, { probs, labels }); },
+      onPredictions: (method, testSet, probs, labels) => { if (inReport(testSet, opts.severities[0] ?? 3)) perModel.set(`${method}\u0000${testSet}`, { probs, labels }); },
     }, (f, m) => bar.update(f, m));
     bar.done();
     return res;

@@ -3,7 +3,7 @@
  * (method or binning scheme) — the sensitivity study of Tao et al., ICLR 2024 ("A Benchmark Study on
  * Calibration") and of Nixon et al. 2019, drawn from the sweep preset's bin counts.
  */
-import { SERIES_COLOURS, axes, esc, fmt, legend, log10Scale, linear, niceTicks, svgDocument } from '../svg.js';
+import { SERIES_COLOURS, approxTextWidth, axes, esc, fmt, legend, log10Scale, linear, niceTicks, svgDocument } from '../svg.js';
 
 /** One line: values of the metric at each bin count. */
 export interface MetricSeries {
@@ -30,7 +30,12 @@ export interface MetricVsBinsOptions {
  */
 export function metricVsBinsSvg(series: readonly MetricSeries[], opts: MetricVsBinsOptions = {}): string {
   const width = opts.width ?? 460;
-  const legendRows = Math.ceil(series.length / 3);
+  const colW = Math.max(60, ...series.map((s) => 30 + approxTextWidth(s.name, 12)));
+  const perRow = Math.max(1, Math.floor((width - 62 - 16) / colW));
+  const legendRows = Math.ceil(series.length / perRow);
+  const colour = (i: number): string => SERIES_COLOURS[i % SERIES_COLOURS.length] as string;
+  // After the palette runs out, lines repeat its colours dashed.
+  const dashedAt = (i: number): boolean => series[i]?.dashed === true || Math.floor(i / SERIES_COLOURS.length) % 2 === 1;
   const height = opts.height ?? 300 + legendRows * 18;
   const title = opts.title ?? 'ECE vs number of bins';
   const metric = opts.metric ?? 'ECE';
@@ -53,7 +58,7 @@ export function metricVsBinsSvg(series: readonly MetricSeries[], opts: MetricVsB
   parts.push(axes(frame, { xTicks, yTicks, xScale: sx, yScale: sy, xLabel: 'Number of bins (log scale)', yLabel: metric }));
   const descParts: string[] = [];
   series.forEach((s, i) => {
-    const colour = SERIES_COLOURS[i % SERIES_COLOURS.length] as string;
+    const c = colour(i);
     const pts: string[] = [];
     const dots: string[] = [];
     for (let j = 0; j < s.bins.length; j++) {
@@ -64,14 +69,14 @@ export function metricVsBinsSvg(series: readonly MetricSeries[], opts: MetricVsB
       pts.push(`${pts.length === 0 ? 'M' : 'L'}${fmt(x)} ${fmt(y)}`);
       dots.push(`<circle cx="${fmt(x)}" cy="${fmt(y)}" r="3"/>`);
     }
-    parts.push(`<path d="${pts.join(' ')}" fill="none" stroke="${colour}" stroke-width="2"${s.dashed === true ? ' stroke-dasharray="6 4"' : ''}/>`);
-    parts.push(`<g fill="${colour}">${dots.join('')}</g>`);
+    parts.push(`<path d="${pts.join(' ')}" fill="none" stroke="${c}" stroke-width="2"${dashedAt(i) ? ' stroke-dasharray="6 4"' : ''}/>`);
+    parts.push(`<g fill="${c}">${dots.join('')}</g>`);
     descParts.push(`${s.name}: ${s.bins.map((b, j) => `${b} bins ${fmt(s.values[j] as number, 4)}`).join(', ')}`);
   });
-  for (let r = 0; r < legendRows; r++) {
-    const items = series.slice(r * 3, r * 3 + 3).map((s, k) => ({ label: s.name, colour: SERIES_COLOURS[(r * 3 + k) % SERIES_COLOURS.length] as string, kind: s.dashed === true ? 'dash' as const : 'line' as const }));
-    parts.push(legend(frame.x, 38 + r * 18, items));
-  }
+  series.forEach((s, i) => {
+    const x = frame.x + (i % perRow) * colW;
+    parts.push(legend(x, 38 + Math.floor(i / perRow) * 18, [{ label: s.name, colour: colour(i), kind: dashedAt(i) ? 'dash' : 'line' }]));
+  });
   const desc = `${metric} at each number of bins. ${descParts.join('; ')}.`;
   return svgDocument(width, height, title, desc, parts.join(''));
 }

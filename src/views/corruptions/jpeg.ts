@@ -111,15 +111,29 @@ function idctIslow(d: Float64Array, ws: Float64Array): void {
 }
 
 /**
+ * libjpeg-turbo's `compute_reciprocal` (jcdctmgr.c, 16-bit DCTELEM): quantisation is
+ * floor((|x| + corr)·fq / 2^r), which equals round-half-up division except in rare cases. O(1).
+ */
+function reciprocal(divisor: number): [number, number, number] {
+  const b = Math.floor(Math.log2(divisor));
+  let r = 16 + b;
+  let fq = Math.floor(2 ** r / divisor);
+  const fr = 2 ** r % divisor;
+  let c = Math.floor(divisor / 2);
+  if (fr === 0) { fq = Math.floor(fq / 2); r--; } else if (fr <= Math.floor(divisor / 2)) c++; else fq++;
+  return [fq, c, r];
+}
+
+/**
  * In-place lossy step on one 8×8 block of level-shifted samples: libjpeg's integer forward DCT, quantise
- * (round half away from zero, as jcdctmgr.c), dequantise, integer inverse DCT; leaves samples 0..255.
+ * (libjpeg-turbo's reciprocal multiplication), dequantise, integer inverse DCT; leaves samples 0..255.
  */
 function roundTripBlock(block: Float64Array, table: Int32Array, tmp: Float64Array): void {
   fdctIslow(block);
   for (let i = 0; i < 64; i++) {
-    const q = (table[i] as number) * 8;
+    const [fq, corr, r] = reciprocal((table[i] as number) * 8);
     const c = block[i] as number;
-    const k = Math.floor((Math.abs(c) + Math.floor(q / 2)) / q);
+    const k = Math.floor(((Math.abs(c) + corr) * fq) / 2 ** r);
     block[i] = (c < 0 ? -k : k) * (table[i] as number);
   }
   idctIslow(block, tmp);
@@ -149,16 +163,19 @@ const CBCR_OFFSET = 128 * 65536;
 
 function byteOf(v: number): number { return Math.min(255, Math.max(0, Math.round(v * 255))); }
 
-/** libjpeg h2v2 fancy upsampling of a cw×ch plane to full size W×H (triangle filter, edges replicated). */
-function upsample(src: Float64Array, cw: number, ch: number, dst: Float64Array, W: number, H: number): void {
+/**
+ * libjpeg h2v2 fancy upsampling of a cw×ch plane (row stride `stride`) to full size W×H (triangle filter,
+ * edge samples replicated).
+ */
+function upsample(src: Float64Array, stride: number, cw: number, ch: number, dst: Float64Array, W: number, H: number): void {
   for (let oy = 0; oy < H; oy++) {
     const r0 = oy >> 1;
     const r1 = Math.min(ch - 1, Math.max(0, (oy & 1) === 0 ? r0 - 1 : r0 + 1));
     for (let ox = 0; ox < W; ox++) {
       const c0 = ox >> 1;
       const c1 = Math.min(cw - 1, Math.max(0, (ox & 1) === 0 ? c0 - 1 : c0 + 1));
-      const near = 3 * (src[r0 * cw + c0] as number) + (src[r1 * cw + c0] as number);
-      const far = 3 * (src[r0 * cw + c1] as number) + (src[r1 * cw + c1] as number);
+      const near = 3 * (src[r0 * stride + c0] as number) + (src[r1 * stride + c0] as number);
+      const far = 3 * (src[r0 * stride + c1] as number) + (src[r1 * stride + c1] as number);
       dst[oy * W + ox] = Math.floor((3 * near + far + ((ox & 1) === 0 ? 8 : 7)) / 16);
     }
   }
@@ -185,8 +202,11 @@ export function jpegRoundTrip(img: Image, quality: number): Image {
   const chromaT = scaledTable(CHROMA_TABLE, quality);
   const cw = Math.ceil(W / 2);
   const chh = Math.ceil(H / 2);
-  const cb = new Float64Array(cw * chh);
-  const cr = new Float64Array(cw * chh);
+  // Chroma blocks are filled from the edge-replicated full-resolution plane (jcsample.c expand_right_edge),
+  // so the padding columns of a partial chroma block are not copies of the last chroma column.
+  const cwPad = Math.ceil(cw / 8) * 8;
+  const cb = new Float64Array(cwPad * chh);
+  const cr = new Float64Array(cwPad * chh);
   const fullCb = new Float64Array(W * H);
   const fullCr = new Float64Array(W * H);
   for (let i = 0; i < W * H; i++) {
@@ -198,18 +218,18 @@ export function jpegRoundTrip(img: Image, quality: number): Image {
     fullCb[i] = Math.floor((-fix(0.16874) * r - fix(0.33126) * g + fix(0.5) * b + CBCR_OFFSET + HALF - 1) / 65536);
     fullCr[i] = Math.floor((fix(0.5) * r - fix(0.41869) * g - fix(0.08131) * b + CBCR_OFFSET + HALF - 1) / 65536);
   }
-  for (let y = 0; y < chh; y++) for (let x = 0; x < cw; x++) {
+  for (let y = 0; y < chh; y++) for (let x = 0; x < cwPad; x++) {
     const y0 = 2 * y; const y1 = Math.min(2 * y + 1, H - 1);
-    const x0 = 2 * x; const x1 = Math.min(2 * x + 1, W - 1);
+    const x0 = Math.min(2 * x, W - 1); const x1 = Math.min(2 * x + 1, W - 1);
     const bias = (x & 1) === 0 ? 1 : 2;
-    cb[y * cw + x] = Math.floor(((fullCb[y0 * W + x0] as number) + (fullCb[y0 * W + x1] as number) + (fullCb[y1 * W + x0] as number) + (fullCb[y1 * W + x1] as number) + bias) / 4);
-    cr[y * cw + x] = Math.floor(((fullCr[y0 * W + x0] as number) + (fullCr[y0 * W + x1] as number) + (fullCr[y1 * W + x0] as number) + (fullCr[y1 * W + x1] as number) + bias) / 4);
+    cb[y * cwPad + x] = Math.floor(((fullCb[y0 * W + x0] as number) + (fullCb[y0 * W + x1] as number) + (fullCb[y1 * W + x0] as number) + (fullCb[y1 * W + x1] as number) + bias) / 4);
+    cr[y * cwPad + x] = Math.floor(((fullCr[y0 * W + x0] as number) + (fullCr[y0 * W + x1] as number) + (fullCr[y1 * W + x0] as number) + (fullCr[y1 * W + x1] as number) + bias) / 4);
   }
   roundTripPlane(Y, W, H, lumaT);
-  roundTripPlane(cb, cw, chh, chromaT);
-  roundTripPlane(cr, cw, chh, chromaT);
-  upsample(cb, cw, chh, fullCb, W, H);
-  upsample(cr, cw, chh, fullCr, W, H);
+  roundTripPlane(cb, cwPad, chh, chromaT);
+  roundTripPlane(cr, cwPad, chh, chromaT);
+  upsample(cb, cwPad, cw, chh, fullCb, W, H);
+  upsample(cr, cwPad, cw, chh, fullCr, W, H);
   for (let i = 0; i < W * H; i++) {
     const yv = Y[i] as number;
     const cbv = (fullCb[i] as number) - 128;
