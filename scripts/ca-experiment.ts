@@ -17,10 +17,8 @@ import type { ViewLogits } from '../src/calibrators/types.js';
 import { parseIdx } from '../src/datasets/idx.js';
 import type { Matrix } from '../src/math/matrix.js';
 import { Rng } from '../src/math/rng.js';
-import { argmaxRows, softmax, softmaxPerRowTemperature } from '../src/math/softmax.js';
-import { caPaperEce } from '../src/metrics/ca-paper.js';
-import { stableOrder } from '../src/metrics/binning.js';
-import { auroc } from '../src/metrics/ranking.js';
+import { softmax, softmaxPerRowTemperature } from '../src/math/softmax.js';
+import { score, type Scores } from './ca-score.js';
 import { gaussianBlur } from '../src/views/filter.js';
 import { createImage, type Image } from '../src/views/image.js';
 import { applyView } from '../src/views/registry.js';
@@ -103,23 +101,6 @@ function viewSet(m: tf.Sequential, x: Float32Array, y: Int32Array, start: number
   const px = makeViews(x, start, n, name, corrupt);
   const mats = px.map((p) => logitsOf(m, p, n));
   return { name, logits: mats[0] as Matrix<Float64Array>, labels: y.slice(start, start + n), views: { names: VIEW_NAMES, logits: mats.slice(1) } };
-}
-
-interface Scores { acc: number; ece: number; nll: number; brier: number; auroc: number; meanT: number }
-function score(probs: Matrix<Float64Array>, labels: Int32Array, T: ArrayLike<number>): Scores {
-  const n = labels.length;
-  const pred = argmaxRows(probs);
-  const conf = new Float64Array(n), correct = new Uint8Array(n);
-  let nll = 0, brier = 0, meanT = 0;
-  for (let i = 0; i < n; i++) {
-    conf[i] = probs.data[i * C + (pred[i] as number)] as number;
-    correct[i] = pred[i] === labels[i] ? 1 : 0;
-    nll -= Math.log(Math.max(probs.data[i * C + (labels[i] as number)] as number, 1e-300));
-    brier += ((conf[i] as number) - (correct[i] as number)) ** 2;
-    meanT += T[i] as number;
-  }
-  const acc = correct.reduce((a, b) => a + b, 0) / n;
-  return { acc, ece: caPaperEce(conf, correct, 25), nll: nll / n, brier: brier / n, auroc: auroc(conf, correct, stableOrder(conf)), meanT: meanT / n };
 }
 
 async function main(): Promise<void> {

@@ -9,7 +9,7 @@
  */
 import { CalibraError } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
-import { applyReduction, fitReduction, reductionFor, type BinaryMapFamily } from './scaling-reduction.js';
+import { applyReduction, fitReduction, reductionFor, topLabelConfidences, type BinaryMapFamily } from './scaling-reduction.js';
 import {
   OptionReader, checkEnvelope, checkLabelled, checkLogits, envelope, outputBuffer, readNumber, storedOptions,
   type FitDiagnostics,
@@ -164,6 +164,13 @@ export class BetaModel implements FittedCalibrator {
     const dst = outputBuffer(input, out, 'beta');
     applyReduction(FAMILY, this.maps, input.logits, this.reduction, this.options.independent, dst);
     return { data: dst, rows: input.logits.rows, cols: this.numClasses };
+  }
+
+  /** Calibrated confidence of each row's predicted class (top-label models only; the label is unchanged). */
+  predictConfidence(input: CalibrationInput): Float64Array {
+    checkLogits(input.logits, 'beta', this.numClasses);
+    if (this.reduction !== 'top-label') throw new CalibraError('E_UNSUPPORTED', 'beta: predictConfidence needs reduction=top-label', { fix: 'fit with --option reduction=top-label' });
+    return topLabelConfidences(FAMILY, this.maps[0] as (typeof this.maps)[number], input.logits);
   }
 
   toJSON(): CalibratorJSON {

@@ -10,7 +10,7 @@
  */
 import { CalibraError } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
-import { applyReduction, fitReduction, reductionFor, type BinaryMapFamily } from './scaling-reduction.js';
+import { applyReduction, fitReduction, reductionFor, topLabelConfidences, type BinaryMapFamily } from './scaling-reduction.js';
 import {
   OptionReader, checkEnvelope, checkLabelled, checkLogits, envelope, outputBuffer, readChoice, readNumber, storedOptions,
   type FitDiagnostics,
@@ -134,6 +134,13 @@ export class PlattModel implements FittedCalibrator {
     const dst = outputBuffer(input, out, 'platt');
     applyReduction(family(this.options.inputTransform, this.options.targetSmoothing), this.maps, input.logits, this.reduction, this.options.independent, dst);
     return { data: dst, rows: input.logits.rows, cols: this.numClasses };
+  }
+
+  /** Calibrated confidence of each row's predicted class (top-label models only; the label is unchanged). */
+  predictConfidence(input: CalibrationInput): Float64Array {
+    checkLogits(input.logits, 'platt', this.numClasses);
+    if (this.reduction !== 'top-label') throw new CalibraError('E_UNSUPPORTED', 'platt: predictConfidence needs reduction=top-label', { fix: 'fit with --option reduction=top-label' });
+    return topLabelConfidences(family(this.options.inputTransform, this.options.targetSmoothing), this.maps[0] as (typeof this.maps)[number], input.logits);
   }
 
   toJSON(): CalibratorJSON {

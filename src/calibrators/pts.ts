@@ -53,13 +53,16 @@ export function topKRow(data: ArrayLike<number>, K: number, r: number, k: number
   }
 }
 
-/** Work buffers of one forward/backward pass, allocated once per fit or predict. */
-class PtsWork {
+/** Work buffers of one forward/backward pass (and the layout), allocated once per fit or predict. */
+export class PtsWork {
+  readonly layout: ReturnType<typeof ptsLayout>;
   readonly acts: Float64Array[];
   readonly grads: Float64Array[];
   readonly q: Float64Array;
   readonly zc: Float64Array;
-  constructor(sizes: readonly number[], K: number) {
+  constructor(arch: PtsArch, K: number) {
+    this.layout = ptsLayout(arch);
+    const sizes = this.layout.sizes;
     this.acts = sizes.map((s) => new Float64Array(s));
     this.grads = sizes.map((s) => new Float64Array(s));
     this.q = new Float64Array(K);
@@ -68,9 +71,10 @@ class PtsWork {
 }
 
 /** Forward pass: the raw output o for features x (written into work.acts). */
-function forward(params: Float64Array, lay: ReturnType<typeof ptsLayout>, x: Float64Array, work: PtsWork): number {
+function forward(params: Float64Array, lay: ReturnType<typeof ptsLayout>, x: Float64Array, xo: number, work: PtsWork): number {
   const { sizes } = lay;
-  (work.acts[0] as Float64Array).set(x);
+  const a0 = work.acts[0] as Float64Array;
+  for (let j = 0; j < a0.length; j++) a0[j] = x[xo + j] as number;
   const L = sizes.length - 1;
   for (let l = 1; l <= L; l++) {
     const nin = sizes[l - 1] as number, nout = sizes[l] as number;
@@ -97,16 +101,16 @@ export function ptsLossAndGradient(
   params: Float64Array, arch: PtsArch, features: Float64Array, logits: Matrix, labels: Int32Array,
   index: ArrayLike<number>, weightDecay: number, grad: Float64Array, work?: PtsWork,
 ): number {
-  const lay = ptsLayout(arch);
+  const w = work ?? new PtsWork(arch, logits.cols);
+  const lay = w.layout;
   const K = logits.cols, k = arch.topK, B = index.length;
-  const w = work ?? new PtsWork(lay.sizes, K);
   const { sizes } = lay;
   const L = sizes.length - 1;
   grad.fill(0);
   let mse = 0;
   for (let t = 0; t < B; t++) {
     const i = index[t] as number;
-    const o = forward(params, lay, features.subarray(i * k, i * k + k), w);
+    const o = forward(params, lay, features, i * k, w);
     const T = temperatureOf(o);
     const zc = w.zc, q = w.q;
     let m = -Infinity;
@@ -168,13 +172,12 @@ export function ptsLossAndGradient(
 
 /** Per-row temperatures of a PTS network for the given logits. */
 export function ptsTemperatures(params: Float64Array, arch: PtsArch, logits: Matrix): Float64Array {
-  const lay = ptsLayout(arch);
-  const w = new PtsWork(lay.sizes, logits.cols);
+  const w = new PtsWork(arch, logits.cols);
   const x = new Float64Array(arch.topK);
   const out = new Float64Array(logits.rows);
   for (let r = 0; r < logits.rows; r++) {
     topKRow(logits.data, logits.cols, r, arch.topK, x);
-    out[r] = temperatureOf(forward(params, lay, x, w));
+    out[r] = temperatureOf(forward(params, w.layout, x, 0, w));
   }
   return out;
 }
@@ -281,8 +284,7 @@ export const parameterisedTemperatureScaling: CalibratorSpec = {
     const params = initParams(arch, rng);
     const grad = new Float64Array(params.length);
     const adam = new Adam(params.length, { lr: o.lr });
-    const lay = ptsLayout(arch);
-    const work = new PtsWork(lay.sizes, K);
+    const work = new PtsWork(arch, K);
     const order = new Int32Array(N);
     for (let i = 0; i < N; i++) order[i] = i;
     const curve: number[] = [];

@@ -112,3 +112,17 @@ export function applyReduction<P>(
     }
   }
 }
+
+/** Top-label view: the calibrated confidence of each row's predicted class (reduction 'top-label' only). Cost O(N·K). */
+export function topLabelConfidences<P>(family: BinaryMapFamily<P>, map: P, logits: Matrix): Float64Array {
+  const { rows: N, cols: K, data } = logits;
+  const lnP = new Float64Array(K), lnQ = new Float64Array(K);
+  const out = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    logPairRow(data, K, i, lnP, lnQ, 0);
+    let best = 0;
+    for (let k = 1; k < K; k++) if ((lnP[k] as number) > (lnP[best] as number)) best = k;
+    out[i] = family.apply(map, lnP[best] as number, lnQ[best] as number);
+  }
+  return out;
+}

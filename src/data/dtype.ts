@@ -94,26 +94,38 @@ function swapInPlace(bytes: Uint8Array, size: number): void {
   }
 }
 
-function viewAs(type: NpyNumericType, buf: ArrayBuffer): NpyNumericData {
+function viewAs(type: NpyNumericType, buf: ArrayBuffer, at = 0, count = buf.byteLength / itemBytes(type)): NpyNumericData {
   switch (type) {
-    case 'f4': return new Float32Array(buf);
-    case 'f8': return new Float64Array(buf);
-    case 'i1': return new Int8Array(buf);
-    case 'i2': return new Int16Array(buf);
-    case 'i4': return new Int32Array(buf);
-    case 'i8': return new BigInt64Array(buf);
-    case 'u1': case 'b1': return new Uint8Array(buf);
-    case 'u2': case 'f2': return new Uint16Array(buf);
-    case 'u4': return new Uint32Array(buf);
-    case 'u8': return new BigUint64Array(buf);
+    case 'f4': return new Float32Array(buf, at, count);
+    case 'f8': return new Float64Array(buf, at, count);
+    case 'i1': return new Int8Array(buf, at, count);
+    case 'i2': return new Int16Array(buf, at, count);
+    case 'i4': return new Int32Array(buf, at, count);
+    case 'i8': return new BigInt64Array(buf, at, count);
+    case 'u1': case 'b1': return new Uint8Array(buf, at, count);
+    case 'u2': case 'f2': return new Uint16Array(buf, at, count);
+    case 'u4': return new Uint32Array(buf, at, count);
+    case 'u8': return new BigUint64Array(buf, at, count);
   }
+}
+
+function itemBytes(type: NpyNumericType): number {
+  return Number(type.slice(1));
 }
 
 /**
  * Decodes `count` items that start at `bytes[offset]` into a fresh typed array (or string array).
- * The caller has checked that the bytes are there. Cost: O(count * itemsize), one copy.
+ * With `share`, a numeric array in native byte order whose start is aligned to its item size is returned
+ * as a zero-copy view of `bytes` (the caller must own `bytes` and not change them afterwards); otherwise
+ * the items are copied. The caller has checked that the bytes are there.
+ * Cost: O(1) for a shared view, else O(count * itemsize) and one copy.
+ * @example decodeItems(bytes, 128, n, parseDescr('<f4'), true).buffer === bytes.buffer // true when aligned
  */
-export function decodeItems(bytes: Uint8Array, offset: number, count: number, dtype: DtypeInfo): NpyNumericData | string[] {
+export function decodeItems(bytes: Uint8Array, offset: number, count: number, dtype: DtypeInfo, share = false): NpyNumericData | string[] {
+  const at = bytes.byteOffset + offset;
+  if (share && dtype.type !== 'U' && dtype.type !== 'S' && dtype.type !== 'f2' && (dtype.itemsize === 1 || (dtype.littleEndian === HOST_LITTLE_ENDIAN && at % dtype.itemsize === 0))) {
+    return viewAs(dtype.type, bytes.buffer as ArrayBuffer, at, count);
+  }
   const raw = bytes.slice(offset, offset + count * dtype.itemsize);
   if (dtype.type === 'U' || dtype.type === 'S') return decodeStrings(raw, count, dtype);
   if (dtype.itemsize > 1 && dtype.littleEndian !== HOST_LITTLE_ENDIAN) swapInPlace(raw, dtype.itemsize);

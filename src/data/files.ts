@@ -12,7 +12,7 @@ import { formatJsonMatrix, parseJsonArray, type JsonArrayKey } from './json.js';
 import { readInputFile } from './read-file.js';
 import { encodeNpy, parseNpy } from './npy.js';
 import { parseNpz } from './npz.js';
-import { arrayToLabels, arrayToLogits, arrayToProbs, checkSameRows, DEFAULT_PROBS_TOLERANCE, type NumericArray } from './validate.js';
+import { arrayToLabels, arrayToLogits, arrayToProbs, checkSameRows, DEFAULT_PROBS_TOLERANCE, type FloatStorage, type NumericArray } from './validate.js';
 
 export { createAtomicWriter, removeStaleTemps, writeFileAtomic, type AtomicWriter, type WriteOptions } from './atomic.js';
 export { readNpyChunks, readNpyFileHeader, type NpyChunk } from './npy-stream.js';
@@ -25,6 +25,15 @@ export interface LoadOptions {
   readonly maxBytes?: number;
   /** For `.npz` and object-form `.json`: which array to read (default: the role name, or the only array). */
   readonly key?: string;
+}
+
+/** Options for {@link loadLogits} and {@link loadProbs} that keep float32 files as Float32Array. */
+export interface NativeFloatOptions {
+  /**
+   * `'native'`: a float32 (or float16) file stays Float32Array — half the memory of float64 and no
+   * conversion pass; every calibra kernel reads either kind and accumulates in float64. Default `'float64'`.
+   */
+  readonly storage?: FloatStorage;
 }
 
 /** Options for {@link loadProbs}. */
@@ -56,7 +65,8 @@ export function loadNumericArray(file: string, role: JsonArrayKey, opts: LoadOpt
     // An object input is read at the role's key: {"logits": ..., "labels": ...} serves --logits and --labels.
     return parseJsonArray(new TextDecoder().decode(bytes), { source: file, key: opts.key ?? role });
   }
-  if (ext === '.npy') return numeric(parseNpy(bytes, limits), file, undefined);
+  // the bytes were just read and belong to us: float data is viewed in place, not copied
+  if (ext === '.npy') return numeric(parseNpy(bytes, { ...limits, share: true }), file, undefined);
   const names = parseNpz(bytes, { ...limits, only: [] }).names;
   const key = opts.key ?? (names.includes(role) ? role : names.length === 1 ? names[0] : undefined);
   if (key === undefined || !names.includes(key)) {
@@ -82,16 +92,20 @@ function numeric(a: ReturnType<typeof parseNpy> | undefined, file: string, key: 
  * becomes N×2 `[0, z]`. Throws E_NON_FINITE naming row and column. Cost: O(file size).
  * @example loadLogits('val-logits.npy').cols // K
  */
-export function loadLogits(file: string, opts: LoadOptions = {}): Matrix<Float64Array> {
-  return arrayToLogits(loadNumericArray(file, 'logits', opts), file);
+export function loadLogits(file: string, opts?: LoadOptions & { readonly storage?: 'float64' }): Matrix<Float64Array>;
+export function loadLogits(file: string, opts: LoadOptions & NativeFloatOptions): Matrix;
+export function loadLogits(file: string, opts: LoadOptions & NativeFloatOptions = {}): Matrix {
+  return arrayToLogits(loadNumericArray(file, 'logits', opts), file, opts.storage ?? 'float64');
 }
 
 /**
  * Loads N×K probabilities (entries in [0,1], rows summing to 1 within `tolerance`, default 1e-4); an
  * N-vector of P(y = 1) becomes N×2. Throws E_PROBS naming the row. Cost: O(file size).
  */
-export function loadProbs(file: string, opts: LoadProbsOptions = {}): Matrix<Float64Array> {
-  return arrayToProbs(loadNumericArray(file, 'probs', opts), file, opts.tolerance ?? DEFAULT_PROBS_TOLERANCE);
+export function loadProbs(file: string, opts?: LoadProbsOptions & { readonly storage?: 'float64' }): Matrix<Float64Array>;
+export function loadProbs(file: string, opts: LoadProbsOptions & NativeFloatOptions): Matrix;
+export function loadProbs(file: string, opts: LoadProbsOptions & NativeFloatOptions = {}): Matrix {
+  return arrayToProbs(loadNumericArray(file, 'probs', opts), file, opts.tolerance ?? DEFAULT_PROBS_TOLERANCE, opts.storage ?? 'float64');
 }
 
 /**

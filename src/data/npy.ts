@@ -128,14 +128,23 @@ export function parseNpyHeader(bytes: Uint8Array, opts: ReadLimits = {}): NpyHea
   return { version, dtype, fortranOrder: fortran, shape, count, dataOffset, dataBytes: count * dtype.itemsize };
 }
 
+/** Options of {@link parseNpy}. */
+export interface ParseNpyOptions extends ReadLimits {
+  /**
+   * Return numeric data as a zero-copy view of `bytes` when its byte order is native and its start is
+   * aligned (numpy aligns data to 16 or 64 bytes). Only for callers that own `bytes`. Default false (copy).
+   */
+  readonly share?: boolean;
+}
+
 /**
  * Parses a whole `.npy` file. Refuses truncated data (E_TRUNCATED), trailing bytes the shape does not
  * account for (E_FORMAT: the header lies about the shape), pickles (E_PICKLE), unsupported dtypes
  * (E_DTYPE) and sizes over the limit (E_TOO_LARGE). Fortran-order arrays are transposed to C order.
- * Cost: O(file size) time, one copy of the data.
+ * Cost: O(file size) time, one copy of the data (none with `share` when aligned and native-endian).
  * @example parseNpy(encodeNpy({shape: [2], data: new Float64Array([1, 2])})).shape // [2]
  */
-export function parseNpy(bytes: Uint8Array, opts: ReadLimits = {}): NpyArray {
+export function parseNpy(bytes: Uint8Array, opts: ParseNpyOptions = {}): NpyArray {
   const source = opts.source;
   const h = parseNpyHeader(bytes, opts);
   const available = bytes.length - h.dataOffset;
@@ -146,7 +155,7 @@ export function parseNpy(bytes: Uint8Array, opts: ReadLimits = {}): NpyArray {
   if (available > h.dataBytes) {
     throw err('E_FORMAT', `the header does not match the data: shape ${shapeText} needs ${h.dataBytes} bytes, the file holds ${available}`, `byte ${h.dataOffset + h.dataBytes}`, `the header lies about the shape; ${RESAVE}`, source);
   }
-  let data = decodeItems(bytes, h.dataOffset, h.count, h.dtype);
+  let data = decodeItems(bytes, h.dataOffset, h.count, h.dtype, opts.share === true && !h.fortranOrder);
   if (h.fortranOrder && h.shape.length > 1) data = fortranToC(data, h.shape);
   const common = { shape: h.shape, descr: h.dtype.descr, fortranOrder: h.fortranOrder, version: h.version };
   if (Array.isArray(data)) return { kind: 'string', dtype: h.dtype.type as 'U' | 'S', data, ...common };

@@ -44,16 +44,31 @@ export function checkFinite(m: Matrix, what: string, source?: string): void {
 }
 
 /**
+ * How loaded floating-point data is stored: `'float64'` converts everything to Float64Array (the default);
+ * `'native'` keeps Float32Array data (float32 and float16 files) as it is, halving memory and skipping a
+ * conversion pass. Values are identical either way (float32 → float64 is exact); consumers accumulate in
+ * float64.
+ */
+export type FloatStorage = 'float64' | 'native';
+
+function floatValues(data: NpyNumericData, storage: FloatStorage): Float64Array | Float32Array {
+  return storage === 'native' && data instanceof Float32Array ? data : toFloat64Array(data);
+}
+
+/**
  * Logits from a parsed array: an N×K matrix of finite numbers (K >= 2), or, for a binary problem, an
  * N-vector (or N×1 matrix) of logits z of class 1, which becomes N×2 rows `[0, z]` (softmax gives
- * `[1 - sigmoid(z), sigmoid(z)]`). Cost: O(N*K).
+ * `[1 - sigmoid(z), sigmoid(z)]`). With `storage = 'native'` float32 data stays Float32Array.
+ * Cost: O(N*K).
  * @example arrayToLogits({shape: [2], data: new Float64Array([0, 1])}).cols // 2
  */
-export function arrayToLogits(a: NumericArray, source?: string): Matrix<Float64Array> {
+export function arrayToLogits(a: NumericArray, source?: string, storage?: 'float64'): Matrix<Float64Array>;
+export function arrayToLogits(a: NumericArray, source: string | undefined, storage: FloatStorage): Matrix;
+export function arrayToLogits(a: NumericArray, source?: string, storage: FloatStorage = 'float64'): Matrix {
   const { rows, cols } = asRowsCols(a, 'logits', source);
   nonEmpty(rows, cols, 'logits', source);
-  const values = toFloat64Array(a.data);
-  let m: Matrix<Float64Array>;
+  const values = floatValues(a.data, storage);
+  let m: Matrix;
   if (cols === 1) {
     const data = new Float64Array(rows * 2);
     for (let i = 0; i < rows; i++) data[2 * i + 1] = values[i] as number;
@@ -69,12 +84,15 @@ export function arrayToLogits(a: NumericArray, source?: string): Matrix<Float64A
 /**
  * Probabilities from a parsed array: an N×K matrix with entries in [0, 1] and rows summing to 1 within
  * `tolerance` (default 1e-4), or an N-vector (or N×1 matrix) of P(y = 1), which becomes N×2 rows `[1-p, p]`.
+ * With `storage = 'native'` float32 data stays Float32Array (row sums are still taken in float64).
  * Throws E_NON_FINITE or E_PROBS naming the row. Cost: O(N*K).
  */
-export function arrayToProbs(a: NumericArray, source?: string, tolerance = DEFAULT_PROBS_TOLERANCE): Matrix<Float64Array> {
+export function arrayToProbs(a: NumericArray, source?: string, tolerance?: number, storage?: 'float64'): Matrix<Float64Array>;
+export function arrayToProbs(a: NumericArray, source: string | undefined, tolerance: number | undefined, storage: FloatStorage): Matrix;
+export function arrayToProbs(a: NumericArray, source?: string, tolerance = DEFAULT_PROBS_TOLERANCE, storage: FloatStorage = 'float64'): Matrix {
   const { rows, cols } = asRowsCols(a, 'probabilities', source);
   nonEmpty(rows, cols, 'probabilities', source);
-  const values = toFloat64Array(a.data);
+  const values = floatValues(a.data, storage);
   checkFinite({ data: values, rows, cols }, 'probabilities', source);
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { argmaxRows } from '../../src/math/softmax.js';
 import { BETA_EPS, betaCalibration, fitBeta } from '../../src/calibrators/beta.js';
 import { fitPlatt, plattScaling } from '../../src/calibrators/platt.js';
 import { binaryLogits, fixtureB, fixtureG, maxAbsDiff } from './scaling-fixtures.js';
@@ -76,6 +77,9 @@ describe('binary maps on multiclass data (one-vs-rest, top-label)', () => {
       expect(tl.toJSON().reduction).toBe('top-label');
       const qt = tl.predictProba(G).data;
       for (let i = 0; i < 60; i++) expect(qt[3 * i]! + qt[3 * i + 1]! + qt[3 * i + 2]!).toBeCloseTo(1, 12);
+      const conf = (tl as unknown as { predictConfidence(i: { logits: typeof G.logits }): Float64Array }).predictConfidence(G);
+      const top = argmaxRows(G.logits);
+      for (let i = 0; i < 60; i++) expect(conf[i]).toBe(qt[3 * i + top[i]!]);
     });
   }
 });

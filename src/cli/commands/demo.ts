@@ -45,6 +45,7 @@ report.html to the output folder.
   --models LIST         zoo model ids (default ${QUICK_MODELS.join(',')}; --full: all in models/)
   --corruptions LIST    corruption names (default: all known), or 'none'
   --severity S          corruption severity for the quick run (default 3)
+  --severities LIST     severities to run, e.g. 1,3,5 (overrides --severity and --full's 1..5)
   --limit N             at most N calibration and N images per test set (for a fast smoke run)
   --seed S              seed of the view draws, corruptions and calibrators (default 0)
   --out DIR             output folder (default demo-out/); existing files need --force
@@ -183,7 +184,7 @@ function buildReport(results: readonly DemoModelResult[], keep: Map<string, Map<
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { flags: ['full', 'force', 'quiet', 'no-report'], values: ['models', 'corruptions', 'severity', 'limit', 'seed', 'out'] }, 'demo');
+  const args = parseArgs(argv, { flags: ['full', 'force', 'quiet', 'no-report'], values: ['models', 'corruptions', 'severity', 'severities', 'limit', 'seed', 'out'] }, 'demo');
   const full = args.flags.has('full');
   const force = args.flags.has('force');
   const quiet = args.flags.has('quiet');
@@ -197,7 +198,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const ids = listValue(args, 'models') ?? (full ? allIds : QUICK_MODELS);
   const corrArg = listValue(args, 'corruptions');
   const corruptionNames = corrArg === undefined ? defaultCorruptionNames() : corrArg.length === 1 && corrArg[0] === 'none' ? [] : corrArg;
-  const severities = full ? [1, 2, 3, 4, 5] : [severity];
+  const sevList = listValue(args, 'severities');
+  const severities = sevList !== undefined ? sevList.map((t) => {
+    const v = Number(t);
+    if (!Number.isInteger(v) || v < 1 || v > 5) throw new CalibraError('E_USAGE', `--severities ${JSON.stringify(t)} is not an integer 1..5`, { where: 'calibra demo', fix: 'e.g. --severities 1,3,5' });
+    return v;
+  }) : full ? [1, 2, 3, 4, 5] : [severity];
   const files = ['demo.json', 'demo.md', 'report.html'].map((f) => join(out, f));
   if (!force) for (const f of files) if (existsSync(f)) throw new CalibraError('E_EXISTS', 'output file exists', { source: f, fix: 'add --force, or choose another --out' });
   const works = ids.map((id) => { const m = readManifest(modelsDir, id); return { manifest: m.manifest, manifestPath: m.path, preprocessText: m.text }; });

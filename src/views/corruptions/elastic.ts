@@ -70,9 +70,12 @@ function bilinear(s: Float32Array, W: number, H: number, C: number, c: number, r
   const yb = borderIndex(y0 + 1, H, border);
   const xa = borderIndex(x0, W, border);
   const xb = borderIndex(x0 + 1, W, border);
-  const v = (yy: number, xx: number): number => (yy < 0 || xx < 0 ? 0 : (s[(yy * W + xx) * C + c] as number));
-  const top = v(ya, xa) * (1 - fx) + v(ya, xb) * fx;
-  const bot = v(yb, xa) * (1 - fx) + v(yb, xb) * fx;
+  const vaa = ya < 0 || xa < 0 ? 0 : (s[(ya * W + xa) * C + c] as number);
+  const vab = ya < 0 || xb < 0 ? 0 : (s[(ya * W + xb) * C + c] as number);
+  const vba = yb < 0 || xa < 0 ? 0 : (s[(yb * W + xa) * C + c] as number);
+  const vbb = yb < 0 || xb < 0 ? 0 : (s[(yb * W + xb) * C + c] as number);
+  const top = vaa * (1 - fx) + vab * fx;
+  const bot = vba * (1 - fx) + vbb * fx;
   return top * (1 - fy) + bot * fy;
 }
 

@@ -52,11 +52,13 @@ function fdctIslow(d: Float64Array): void {
     const stride = pass === 0 ? 8 : 1;
     for (let r = 0; r < 8; r++) {
       const o = r * stride;
-      const at = (k: number): number => d[o + k * step] as number;
-      const tmp0 = at(0) + at(7); const tmp7 = at(0) - at(7);
-      const tmp1 = at(1) + at(6); const tmp6 = at(1) - at(6);
-      const tmp2 = at(2) + at(5); const tmp5 = at(2) - at(5);
-      const tmp3 = at(3) + at(4); const tmp4 = at(3) - at(4);
+      const a0 = d[o] as number; const a1 = d[o + step] as number; const a2 = d[o + 2 * step] as number;
+      const a3 = d[o + 3 * step] as number; const a4 = d[o + 4 * step] as number; const a5 = d[o + 5 * step] as number;
+      const a6 = d[o + 6 * step] as number; const a7 = d[o + 7 * step] as number;
+      const tmp0 = a0 + a7; const tmp7 = a0 - a7;
+      const tmp1 = a1 + a6; const tmp6 = a1 - a6;
+      const tmp2 = a2 + a5; const tmp5 = a2 - a5;
+      const tmp3 = a3 + a4; const tmp4 = a3 - a4;
       const tmp10 = tmp0 + tmp3; const tmp13 = tmp0 - tmp3;
       const tmp11 = tmp1 + tmp2; const tmp12 = tmp1 - tmp2;
       const sh = pass === 0 ? CONST_BITS - PASS1_BITS : CONST_BITS + PASS1_BITS;
@@ -85,27 +87,34 @@ function idctIslow(d: Float64Array, ws: Float64Array): void {
     const stride = pass === 0 ? 1 : 8;
     for (let r = 0; r < 8; r++) {
       const o = r * stride;
-      const at = (k: number): number => src[o + k * step] as number;
-      const z1e = (at(2) + at(6)) * F0_541;
-      const tmp2e = z1e - at(6) * F1_847;
-      const tmp3e = z1e + at(2) * F0_765;
-      const tmp0e = (at(0) + at(4)) * 2 ** CONST_BITS;
-      const tmp1e = (at(0) - at(4)) * 2 ** CONST_BITS;
+      const a0 = src[o] as number; const a1 = src[o + step] as number; const a2 = src[o + 2 * step] as number;
+      const a3 = src[o + 3 * step] as number; const a4 = src[o + 4 * step] as number; const a5 = src[o + 5 * step] as number;
+      const a6 = src[o + 6 * step] as number; const a7 = src[o + 7 * step] as number;
+      const z1e = (a2 + a6) * F0_541;
+      const tmp2e = z1e - a6 * F1_847;
+      const tmp3e = z1e + a2 * F0_765;
+      const tmp0e = (a0 + a4) * 8192;
+      const tmp1e = (a0 - a4) * 8192;
       const tmp10 = tmp0e + tmp3e; const tmp13 = tmp0e - tmp3e;
       const tmp11 = tmp1e + tmp2e; const tmp12 = tmp1e - tmp2e;
-      let tmp0 = at(7); let tmp1 = at(5); let tmp2 = at(3); let tmp3 = at(1);
+      let tmp0 = a7; let tmp1 = a5; let tmp2 = a3; let tmp3 = a1;
       const z5 = (tmp0 + tmp2 + tmp1 + tmp3) * F1_175;
       const z1 = -(tmp0 + tmp3) * F0_899; const z2 = -(tmp1 + tmp2) * F2_562;
       const z3 = -(tmp0 + tmp2) * F1_961 + z5; const z4 = -(tmp1 + tmp3) * F0_390 + z5;
       tmp0 = tmp0 * F0_298 + z1 + z3; tmp1 = tmp1 * F2_053 + z2 + z4;
       tmp2 = tmp2 * F3_072 + z2 + z3; tmp3 = tmp3 * F1_501 + z1 + z4;
       const sh = pass === 0 ? CONST_BITS - PASS1_BITS : CONST_BITS + PASS1_BITS + 3;
-      const put = (k: number, v: number): void => {
-        const x = descale(v, sh);
-        dst[o + k * step] = pass === 0 ? x : Math.min(255, Math.max(0, x + 128));
-      };
-      put(0, tmp10 + tmp3); put(7, tmp10 - tmp3); put(1, tmp11 + tmp2); put(6, tmp11 - tmp2);
-      put(2, tmp12 + tmp1); put(5, tmp12 - tmp1); put(3, tmp13 + tmp0); put(4, tmp13 - tmp0);
+      const lo = pass === 0 ? -Infinity : 0;
+      const hi = pass === 0 ? Infinity : 255;
+      const add = pass === 0 ? 0 : 128;
+      dst[o] = Math.min(hi, Math.max(lo, descale(tmp10 + tmp3, sh) + add));
+      dst[o + 7 * step] = Math.min(hi, Math.max(lo, descale(tmp10 - tmp3, sh) + add));
+      dst[o + step] = Math.min(hi, Math.max(lo, descale(tmp11 + tmp2, sh) + add));
+      dst[o + 6 * step] = Math.min(hi, Math.max(lo, descale(tmp11 - tmp2, sh) + add));
+      dst[o + 2 * step] = Math.min(hi, Math.max(lo, descale(tmp12 + tmp1, sh) + add));
+      dst[o + 5 * step] = Math.min(hi, Math.max(lo, descale(tmp12 - tmp1, sh) + add));
+      dst[o + 3 * step] = Math.min(hi, Math.max(lo, descale(tmp13 + tmp0, sh) + add));
+      dst[o + 4 * step] = Math.min(hi, Math.max(lo, descale(tmp13 - tmp0, sh) + add));
     }
   }
 }
@@ -128,28 +137,38 @@ function reciprocal(divisor: number): [number, number, number] {
  * In-place lossy step on one 8×8 block of level-shifted samples: libjpeg's integer forward DCT, quantise
  * (libjpeg-turbo's reciprocal multiplication), dequantise, integer inverse DCT; leaves samples 0..255.
  */
-function roundTripBlock(block: Float64Array, table: Int32Array, tmp: Float64Array): void {
+function roundTripBlock(block: Float64Array, table: Int32Array, recip: Float64Array, tmp: Float64Array): void {
   fdctIslow(block);
   for (let i = 0; i < 64; i++) {
-    const [fq, corr, r] = reciprocal((table[i] as number) * 8);
     const c = block[i] as number;
-    const k = Math.floor(((Math.abs(c) + corr) * fq) / 2 ** r);
+    const k = Math.floor(((Math.abs(c) + (recip[64 + i] as number)) * (recip[i] as number)) / (recip[128 + i] as number));
     block[i] = (c < 0 ? -k : k) * (table[i] as number);
   }
   idctIslow(block, tmp);
+}
+
+/** The reciprocal table of a quantisation table: [fq × 64, corr × 64, 2^r × 64]. O(64). */
+function reciprocalTable(table: Int32Array): Float64Array {
+  const t = new Float64Array(192);
+  for (let i = 0; i < 64; i++) {
+    const [fq, corr, r] = reciprocal((table[i] as number) * 8);
+    t[i] = fq; t[64 + i] = corr; t[128 + i] = 2 ** r;
+  }
+  return t;
 }
 
 /** Round-trips one plane (w×h, values 0..255) in place, padding blocks by edge replication. */
 function roundTripPlane(plane: Float64Array, w: number, h: number, table: Int32Array): void {
   const block = new Float64Array(64);
   const tmp = new Float64Array(64);
+  const recip = reciprocalTable(table);
   for (let by = 0; by < h; by += 8) for (let bx = 0; bx < w; bx += 8) {
     for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {
       const yy = Math.min(by + y, h - 1);
       const xx = Math.min(bx + x, w - 1);
       block[y * 8 + x] = (plane[yy * w + xx] as number) - 128;
     }
-    roundTripBlock(block, table, tmp);
+    roundTripBlock(block, table, recip, tmp);
     for (let y = 0; y < 8 && by + y < h; y++) for (let x = 0; x < 8 && bx + x < w; x++) {
       plane[(by + y) * w + bx + x] = block[y * 8 + x] as number;
     }

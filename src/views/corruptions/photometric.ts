@@ -62,31 +62,43 @@ export function plasmaFractal(size: number, decay: number, rng: RandomSource): F
   if (!Number.isInteger(Math.log2(M))) throw new CalibraError('E_OPTION', `plasmaFractal: size must be a power of two, got ${M}`);
   const map = new Float64Array(M * M);
   const mask = M - 1;
-  const at = (r: number, c: number): number => (r & mask) * M + (c & mask);
   let step = M;
   let wib = 100;
   while (step >= 2) {
     const h = step / 2;
     const n = M / step;
+    // Squares: centre (i·step+h, j·step+h) from the four corners (indices wrap via the mask).
     for (let i = 0; i < n; i++) {
+      const r0 = i * step * M;
+      const r1 = (((i + 1) * step) & mask) * M;
+      const rc = (i * step + h) * M;
       for (let j = 0; j < n; j++) {
-        const sum = (map[at(i * step, j * step)] as number) + (map[at((i + 1) * step, j * step)] as number)
-          + (map[at(i * step, (j + 1) * step)] as number) + (map[at((i + 1) * step, (j + 1) * step)] as number);
-        map[at(i * step + h, j * step + h)] = sum / 4 + wib * rng.uniform(-wib, wib);
+        const c0 = j * step;
+        const c1 = ((j + 1) * step) & mask;
+        const sum = (map[r0 + c0] as number) + (map[r1 + c0] as number) + (map[r0 + c1] as number) + (map[r1 + c1] as number);
+        map[rc + c0 + h] = sum / 4 + wib * rng.uniform(-wib, wib);
       }
     }
+    // Diamonds A: top-edge midpoints (i·step, j·step+h): centres below and above, corners left and right.
     for (let i = 0; i < n; i++) {
+      const r = i * step * M;
+      const below = (i * step + h) * M;
+      const above = (((i * step - h) & mask)) * M;
       for (let j = 0; j < n; j++) {
-        const sum = (map[at(i * step + h, j * step + h)] as number) + (map[at((i - 1) * step + h, j * step + h)] as number)
-          + (map[at(i * step, j * step)] as number) + (map[at(i * step, (j + 1) * step)] as number);
-        map[at(i * step, j * step + h)] = sum / 4 + wib * rng.uniform(-wib, wib);
+        const c = j * step;
+        const sum = (map[below + c + h] as number) + (map[above + c + h] as number) + (map[r + c] as number) + (map[r + (((j + 1) * step) & mask)] as number);
+        map[r + c + h] = sum / 4 + wib * rng.uniform(-wib, wib);
       }
     }
+    // Diamonds B: left-edge midpoints (i·step+h, j·step): centres right and left, corners above and below.
     for (let i = 0; i < n; i++) {
+      const r = (i * step + h) * M;
+      const up = i * step * M;
+      const down = (((i + 1) * step) & mask) * M;
       for (let j = 0; j < n; j++) {
-        const sum = (map[at(i * step + h, j * step + h)] as number) + (map[at(i * step + h, (j - 1) * step + h)] as number)
-          + (map[at(i * step, j * step)] as number) + (map[at((i + 1) * step, j * step)] as number);
-        map[at(i * step + h, j * step)] = sum / 4 + wib * rng.uniform(-wib, wib);
+        const c = j * step;
+        const sum = (map[r + c + h] as number) + (map[r + ((c - h) & mask)] as number) + (map[up + c] as number) + (map[down + c] as number);
+        map[r + c] = sum / 4 + wib * rng.uniform(-wib, wib);
       }
     }
     step = h;
