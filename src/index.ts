@@ -10,3 +10,4 @@ export * from './data/index.js';
 export * from './metrics/index.js';
 export * from './views/index.js';
 export * from './report/index.js';
+export * from './inference/index.js';

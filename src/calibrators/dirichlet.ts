@@ -7,19 +7,20 @@
  * - `dirichlet-diag`: diagonal W, optional plain L2;
  * - `dirichlet-odir`: Full with ODIR, λ/(K(K−1))·Σ_{i≠j} W_ij² + μ/K·Σ b² (the paper form: no reference
  *   row, penalty on the whole [W | b]); `normalise=false` gives the unnormalised Keras form.
- * None preserves the argmax. Cost per L-BFGS evaluation O(N·K²) (Full, ODIR) or O(N·K) (Diag).
+ * None preserves the argmax. Cost per L-BFGS evaluation O(N·K²) (Full, ODIR) or O(N·K) (Diag); Full and ODIR
+ * refuse K above `maxClasses` (default 128) with E_TOO_LARGE unless the option is raised.
  */
-import { fitLinearSoftmax, loadLinearModel, LinearSoftmaxModel, type LinearLayout, type LinearPenalty } from './linear-softmax.js';
+import { checkFullSize, fitLinearSoftmax, loadLinearModel, LinearSoftmaxModel, type LinearLayout, type LinearPenalty } from './linear-softmax.js';
 import { OptionReader, checkLabelled, storedOptions } from './scaling-common.js';
 import type { CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from './types.js';
 
 type Variant = 'full' | 'diag' | 'odir';
-interface DirichletOptions { lambda: number; mu: number; target: 'zero' | 'identity'; normalise: boolean; maxIterations: number }
+interface DirichletOptions { lambda: number; mu: number; target: 'zero' | 'identity'; normalise: boolean; maxIterations: number; maxClasses: number }
 
 const DEFAULTS: Record<Variant, Readonly<Record<string, string | number | boolean>>> = {
-  full: { lambda: 0, target: 'zero', normalise: true, maxIterations: 1000 },
+  full: { lambda: 0, target: 'zero', normalise: true, maxIterations: 1000, maxClasses: 128 },
   diag: { lambda: 0, target: 'zero', normalise: true, maxIterations: 1000 },
-  odir: { lambda: 0.01, mu: 0.01, normalise: true, maxIterations: 1000 },
+  odir: { lambda: 0.01, mu: 0.01, normalise: true, maxIterations: 1000, maxClasses: 128 },
 };
 const IDS: Record<Variant, string> = { full: 'dirichlet', diag: 'dirichlet-diag', odir: 'dirichlet-odir' };
 
@@ -31,14 +32,17 @@ function readOptions(variant: Variant, raw: RawOptions): DirichletOptions {
   const target = variant === 'odir' ? 'zero' : r.choice('target', ['zero', 'identity'] as const);
   const normalise = r.bool('normalise');
   const maxIterations = r.number('maxIterations', { min: 1, integer: true });
+  const maxClasses = variant === 'diag' ? 0 : r.number('maxClasses', { min: 2, integer: true });
   r.finish();
-  return { lambda, mu, target, normalise, maxIterations };
+  return { lambda, mu, target, normalise, maxIterations, maxClasses };
 }
 
 function storedForm(variant: Variant, o: DirichletOptions): Record<string, string | number | boolean> {
   return variant === 'odir'
-    ? { lambda: o.lambda, mu: o.mu, normalise: o.normalise, maxIterations: o.maxIterations }
-    : { lambda: o.lambda, target: o.target, normalise: o.normalise, maxIterations: o.maxIterations };
+    ? { lambda: o.lambda, mu: o.mu, normalise: o.normalise, maxIterations: o.maxIterations, maxClasses: o.maxClasses }
+    : variant === 'full'
+      ? { lambda: o.lambda, target: o.target, normalise: o.normalise, maxIterations: o.maxIterations, maxClasses: o.maxClasses }
+      : { lambda: o.lambda, target: o.target, normalise: o.normalise, maxIterations: o.maxIterations };
 }
 
 /** The penalty of each variant (normalised as dirichletcal's `reg_norm=True` when `normalise`). */
@@ -59,6 +63,7 @@ function makeSpec(variant: Variant, title: string): CalibratorSpec {
     fit(data: LabelledInput, options: RawOptions): FitResult {
       const o = readOptions(variant, options);
       const K = checkLabelled(data, id);
+      if (variant !== 'diag') checkFullSize(id, K, o.maxClasses);
       const fit = fitLinearSoftmax(data.logits, data.labels, layout.form, 'log-probs', dirichletPenalty(variant, K, o), o);
       const diag = { converged: fit.converged, iterations: fit.iterations, loss: fit.loss, warnings: fit.warnings };
       return { model: new LinearSoftmaxModel(layout, K, fit.W, fit.b, storedForm(variant, o), diag), ...diag };

@@ -185,6 +185,18 @@ function fixGauge(form: LinearForm, K: number, W: Float64Array, b: Float64Array,
   }
 }
 
+/**
+ * Refuses a full K×K fit above `maxClasses` (E_TOO_LARGE): its cost is O(N·K²) per L-BFGS evaluation, hours
+ * at K = 1000 in a single thread. The fix names the option that lifts the limit.
+ */
+export function checkFullSize(method: string, K: number, maxClasses: number): void {
+  if (K > maxClasses) {
+    throw new CalibraError('E_TOO_LARGE', `${method}: ${K} classes means ${K * K} weights and O(N·K²) work per iteration`, {
+      where: "option 'maxClasses'", fix: `use vs or dirichlet-diag, or pass --option maxClasses=${K} to fit anyway`,
+    });
+  }
+}
+
 /** Which envelope a linear model writes: method id, parameter names and whether ln p features are used. */
 export interface LinearLayout {
   readonly method: string;

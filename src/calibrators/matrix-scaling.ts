@@ -2,14 +2,15 @@
  * Matrix scaling (Guo et al., "On Calibration of Modern Neural Networks", ICML 2017, §4.2):
  * `q = softmax(W z + b)`, fitted by mean NLL + λ·Σ (W − W0)² + λ_b·Σ b² (calibrators.md §3) with L-BFGS.
  * `target=zero` with λ_b = 0 is sklearn's multinomial LogisticRegression with C = 1/(2λN).
- * Does not preserve the argmax. Cost per L-BFGS evaluation O(N·K²); K² parameters.
+ * Does not preserve the argmax. Cost per L-BFGS evaluation O(N·K²); K² parameters, so K above `maxClasses`
+ * (default 128) is refused with E_TOO_LARGE unless the option is raised.
  */
-import { fitLinearSoftmax, loadLinearModel, LinearSoftmaxModel, type LinearLayout } from './linear-softmax.js';
+import { checkFullSize, fitLinearSoftmax, loadLinearModel, LinearSoftmaxModel, type LinearLayout } from './linear-softmax.js';
 import { checkLabelled, storedOptions } from './scaling-common.js';
 import type { CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from './types.js';
 import { readScalingOptions } from './vector-scaling.js';
 
-const MS_DEFAULTS = { lambda: 0, lambdaBias: 0, target: 'identity', maxIterations: 1000 } as const;
+const MS_DEFAULTS = { lambda: 0, lambdaBias: 0, target: 'identity', maxIterations: 1000, maxClasses: 128 } as const;
 const MS_LAYOUT: LinearLayout = { method: 'ms', form: 'full', mode: 'logits' };
 
 /** Matrix scaling spec (id `ms`). */
@@ -22,6 +23,7 @@ export const matrixScaling: CalibratorSpec = {
   fit(data: LabelledInput, options: RawOptions): FitResult {
     const o = readScalingOptions('ms', options, MS_DEFAULTS);
     checkLabelled(data, 'ms');
+    checkFullSize('ms', data.logits.cols, o.maxClasses ?? MS_DEFAULTS.maxClasses);
     const fit = fitLinearSoftmax(data.logits, data.labels, 'full', 'logits',
       { diag: o.lambda, off: o.lambda, diagTarget: o.target === 'identity' ? 1 : 0, bias: o.lambdaBias }, o);
     const diag = { converged: fit.converged, iterations: fit.iterations, loss: fit.loss, warnings: fit.warnings };

@@ -182,7 +182,7 @@ export function fitTemperature(logits: Matrix, labels: Int32Array, opts: Tempera
     }
     if (hi === Infinity) {
       if (!(next > lo) || !Number.isFinite(next)) next = 2 * beta;
-      if (lo >= betaMax) return done(betaMax, e, it, false, [`ts-separable: the NLL still decreases at T = tMin = ${tMin}; returned the bound`]);
+      if (lo >= betaMax) return done(betaMax, e, it, false, [`ts-bound: the NLL still decreases at T = tMin = ${tMin}; returned the bound`]);
       next = Math.min(next, 4 * Math.max(beta, 1), 2 * betaMax);
     } else if (!(next > lo && next < hi)) {
       next = 0.5 * (lo + hi);
@@ -241,7 +241,7 @@ function brierSolve(
   if (fb < 0) {
     while (fb < 0) {
       a = b; fa = fb;
-      if (b >= betaMax) return done(betaMax, eb, it, false, ['ts-separable: the Brier score still decreases at T = tMin; returned the bound']);
+      if (b >= betaMax) return done(betaMax, at(betaMax), it + 1, false, [`ts-bound: the Brier score still decreases at T = tMin = ${1 / betaMax}; returned the bound`]);
       b = Math.min(2 * b, betaMax); eb = at(b); fb = eb.d1; it++;
     }
   }

@@ -11,9 +11,9 @@ const VS_DEFAULTS = { lambda: 0, lambdaBias: 0, target: 'identity', maxIteration
 const VS_LAYOUT: LinearLayout = { method: 'vs', form: 'diag', mode: 'logits' };
 
 /** Parsed VS/MS options (shared shape). */
-export type ScalingPenaltyOptions = { lambda: number; lambdaBias: number; target: 'identity' | 'zero'; maxIterations: number };
+export type ScalingPenaltyOptions = { lambda: number; lambdaBias: number; target: 'identity' | 'zero'; maxIterations: number; maxClasses?: number };
 
-/** Reads `lambda`, `lambdaBias`, `target`, `maxIterations` (VS and MS). */
+/** Reads `lambda`, `lambdaBias`, `target`, `maxIterations` (VS and MS) and `maxClasses` when it has a default (MS). */
 export function readScalingOptions(method: string, raw: RawOptions, defaults: Readonly<Record<string, string | number | boolean>>): ScalingPenaltyOptions {
   const r = new OptionReader(method, raw, defaults);
   const o = {
@@ -22,8 +22,9 @@ export function readScalingOptions(method: string, raw: RawOptions, defaults: Re
     target: r.choice('target', ['identity', 'zero'] as const),
     maxIterations: r.number('maxIterations', { min: 1, integer: true }),
   };
+  const out: ScalingPenaltyOptions = 'maxClasses' in defaults ? { ...o, maxClasses: r.number('maxClasses', { min: 2, integer: true }) } : o;
   r.finish();
-  return o;
+  return out;
 }
 
 /** Vector scaling spec (id `vs`). */

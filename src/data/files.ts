@@ -89,8 +89,11 @@ function numeric(a: ReturnType<typeof parseNpy> | undefined, file: string, key: 
 
 /**
  * Loads an N×K logits matrix (finite numbers). An N-vector is a binary problem's logit of class 1 and
- * becomes N×2 `[0, z]`. Throws E_NON_FINITE naming row and column. Cost: O(file size).
+ * becomes N×2 `[0, z]`. Throws E_NON_FINITE naming row and column. With `{storage: 'native'}` a float32
+ * `.npy` is returned as a zero-copy Float32Array view of the file bytes (one read, no conversion).
+ * Cost: O(file size).
  * @example loadLogits('val-logits.npy').cols // K
+ * @example loadLogits('val-logits-f32.npy', { storage: 'native' }).data instanceof Float32Array // true
  */
 export function loadLogits(file: string, opts?: LoadOptions & { readonly storage?: 'float64' }): Matrix<Float64Array>;
 export function loadLogits(file: string, opts: LoadOptions & NativeFloatOptions): Matrix;

@@ -9,4 +9,4 @@ export { encodeNpy, parseNpy, parseNpyHeader, toFloat64Array, type NpyArray, typ
 export { encodeNpz, parseNpz, type NpzArchive, type NpzReadOptions } from './npz.js';
 export { formatCsvMatrix, parseCsvMatrix, type CsvMatrix } from './csv.js';
 export { formatJsonMatrix, parseJsonArray, type JsonArray, type JsonArrayKey } from './json.js';
-export { arrayToLabels, arrayToLogits, arrayToProbs, checkFinite, checkSameRows, DEFAULT_PROBS_TOLERANCE, type NumericArray } from './validate.js';
+export { arrayToLabels, arrayToLogits, arrayToProbs, checkFinite, checkSameRows, DEFAULT_PROBS_TOLERANCE, type FloatStorage, type NumericArray } from './validate.js';

@@ -11,8 +11,8 @@ import { getCalibrator, calibratorSpecs } from '../calibrators/registry.js';
 import type { CalibrationInput, RawOptions } from '../calibrators/types.js';
 import { evaluateMetrics } from '../metrics/evaluate.js';
 import { isCalibraError } from '../errors.js';
-import type { OnnxClassifier, RunOptions } from './onnx-runner.js';
-import { computeViewsLogits, type CorruptionStep, type ViewsRun } from './views-pipeline.js';
+import type { RunOptions } from './onnx-runner.js';
+import { computeViewsLogits, type CorruptionStep, type ImageClassifier, type ViewsRun } from './views-pipeline.js';
 
 /** One method row of the demo table. */
 export interface DemoMethod {
@@ -59,7 +59,7 @@ export interface DemoTestSet {
 export interface DemoModelPlan {
   readonly modelId: string;
   readonly description: string;
-  readonly classifier: OnnxClassifier;
+  readonly classifier: ImageClassifier;
   readonly calibration: { readonly dataset: ImageDataset; readonly indices: ArrayLike<number>; readonly note: string };
   readonly testSets: readonly DemoTestSet[];
   readonly views: readonly string[];

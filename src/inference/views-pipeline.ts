@@ -14,7 +14,12 @@ import type { ImageDataset } from '../datasets/types.js';
 import type { Image } from '../views/image.js';
 import { applyView, parseViewId, type ViewParams } from '../views/registry.js';
 import { imageRng } from '../views/seed.js';
-import type { OnnxClassifier, RunOptions } from './onnx-runner.js';
+import type { RunOptions } from './onnx-runner.js';
+
+/** What the pipeline needs from a model: batched logits for images (OnnxClassifier implements it). */
+export interface ImageClassifier {
+  logits(count: number, getImage: (i: number) => Image, opts?: RunOptions): Promise<Matrix<Float64Array>>;
+}
 
 /** A corruption to apply before the views: a name for seeding and a seeded image function. */
 export interface CorruptionStep {
@@ -57,7 +62,7 @@ function drawKey(view: string, param: string): string {
  * Runs the classifier on the original images and on each view, in batches. Cost: (1 + #views) model passes
  * over the selected images plus the pixel work of the views; memory O(N·K·(1+#views)).
  */
-export async function computeViewsLogits(clf: OnnxClassifier, ds: ImageDataset, req: ViewsRequest, opts: RunOptions = {}): Promise<ViewsRun> {
+export async function computeViewsLogits(clf: ImageClassifier, ds: ImageDataset, req: ViewsRequest, opts: RunOptions = {}): Promise<ViewsRun> {
   const indices = Int32Array.from(req.indices ?? Array.from({ length: ds.count }, (_, i) => i));
   const n = indices.length;
   if (n === 0) throw new CalibraError('E_EMPTY', `no images selected from dataset '${ds.name}'`, { source: ds.source });

@@ -115,15 +115,47 @@ export function fitIsotonicBinary(x: ArrayLike<number>, targets: ArrayLike<numbe
   }
   pos.sort();
   neg.sort();
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  a = 0;
-  b = 0;
+  // Merge (negatives first on equal x: the (x, y) order) and make x unique on the fly (the arithmetic of
+  // _make_unique on the sorted arrays); one pass counts the unique points, a second fills them.
+  const eps = opts.tieEps ?? FLOAT64_TIE_RESOLUTION;
+  const u = mergeUnique(pos, neg, eps, null, null, null);
+  const ux = new Float64Array(u);
+  const uy = new Float64Array(u);
+  const uw = new Float64Array(u);
+  mergeUnique(pos, neg, eps, ux, uy, uw);
+  return poolAndTrim(ux, uy, uw, opts);
+}
+
+/** Walks the merge of sorted negatives and positives; writes unique points when arrays are given; returns their count. */
+function mergeUnique(pos: Float64Array, neg: Float64Array, eps: number, ux: Float64Array | null, uy: Float64Array | null, uw: Float64Array | null): number {
+  const n = pos.length + neg.length;
+  let a = 0;
+  let b = 0;
+  let u = 0;
+  let curX = 0;
+  let curY = 0;
+  let curW = 0;
   for (let j = 0; j < n; j++) {
-    if (b < neg.length && (a >= pos.length || (neg[b] as number) <= (pos[a] as number))) { xs[j] = neg[b++] as number; ys[j] = 0; }
-    else { xs[j] = pos[a++] as number; ys[j] = 1; }
+    let xj: number;
+    let yj: number;
+    if (b < neg.length && (a >= pos.length || (neg[b] as number) <= (pos[a] as number))) { xj = neg[b++] as number; yj = 0; }
+    else { xj = pos[a++] as number; yj = 1; }
+    if (j > 0 && xj - curX >= eps) {
+      if (ux !== null && uy !== null && uw !== null) { ux[u] = curX; uy[u] = curY / curW; uw[u] = curW; }
+      u++;
+      curX = xj; curW = 1; curY = yj;
+    } else if (j === 0) {
+      curX = xj; curW = 1; curY = yj;
+    } else {
+      curW += 1;
+      curY += yj;
+    }
   }
-  return fitSortedIsotonic(xs, ys, new Float64Array(n).fill(1), opts);
+  if (n > 0) {
+    if (ux !== null && uy !== null && uw !== null) { ux[u] = curX; uy[u] = curY / curW; uw[u] = curW; }
+    u++;
+  }
+  return u;
 }
 
 /** Fit from data already sorted by (x, y); the arrays are reused as work space. */
@@ -147,11 +179,15 @@ function fitSortedIsotonic(xs: Float64Array, ys: Float64Array, ws: Float64Array,
     }
   }
   xs[u] = curX; ys[u] = curY / curW; ws[u] = curW; u++;
-  const ux = xs.subarray(0, u);
-  const uy = ys.subarray(0, u);
+  return poolAndTrim(xs.subarray(0, u), ys.subarray(0, u), ws.subarray(0, u), opts);
+}
+
+/** PAV on unique points (sorted by x), clipping to [yMin, yMax], and removal of redundant interior points. */
+function poolAndTrim(ux: Float64Array, uy: Float64Array, uw: Float64Array, opts: IsotonicOptions): IsotonicMap {
+  const u = ux.length;
   const increasing = opts.increasing ?? true;
-  if (!increasing) { uy.reverse(); ws.subarray(0, u).reverse(); }
-  pavInPlace(uy, ws.subarray(0, u));
+  if (!increasing) { uy.reverse(); uw.reverse(); }
+  pavInPlace(uy, uw);
   if (!increasing) uy.reverse();
   const lo = opts.yMin ?? -Infinity;
   const hi = opts.yMax ?? Infinity;

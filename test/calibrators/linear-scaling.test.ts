@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isCalibraError } from '../../src/errors.js';
 import { Rng } from '../../src/math/rng.js';
 import { argmaxRows, softmax } from '../../src/math/softmax.js';
 import { dirichletDiag, dirichletFull, dirichletOdir } from '../../src/calibrators/dirichlet.js';
@@ -112,6 +113,17 @@ describe('VS / MS / Dirichlet on fixture G (calibrators.md §3.1, §4.4)', () =>
     let mean = 0;
     for (let i = 0; i < q.length; i++) mean += Math.abs(q[i]! - truth[i]!);
     expect(mean / q.length).toBeLessThan(0.02);
+  });
+
+  it('full K×K fits above maxClasses (default 128) are refused with E_TOO_LARGE; the option lifts it', () => {
+    const K = 130, N = 4;
+    const data = { logits: { data: Float64Array.from({ length: N * K }, (_, i) => Math.sin(i)), rows: N, cols: K }, labels: Int32Array.of(0, 1, 2, 3) };
+    for (const spec of [matrixScaling, dirichletFull, dirichletOdir]) {
+      let err: unknown = null;
+      try { spec.fit(data, {}, ctx); } catch (e) { err = e; }
+      expect(isCalibraError(err, 'E_TOO_LARGE') && err.fix).toMatch(/maxClasses=130/);
+      expect(spec.fit(data, { maxClasses: 130, maxIterations: 2 }, ctx).model.numClasses).toBe(K);
+    }
   });
 
   it('a separable calibration set gives a divergence warning for unpenalised MS, none with lambda > 0', () => {

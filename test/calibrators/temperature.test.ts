@@ -87,6 +87,19 @@ describe('fitTemperature (calibrators.md §2.3 oracles)', () => {
     expect(r.warnings.join(' ')).toMatch(/ts-no-positive-optimum/);
   });
 
+  it('an optimum outside [tMin, tMax] returns the bound with a ts-bound warning (L: T* = 0.387 < 0.5; G: T* = 1.08 > 1)', () => {
+    const L = fixtureL(), G = fixtureG();
+    for (const objective of ['nll', 'brier'] as const) {
+      const r = fitTemperature(L.logits, L.labels, { objective, tMin: 0.5, tMax: 3 });
+      expect(r.temperature).toBe(0.5);
+      expect(r.converged).toBe(false);
+      expect(r.warnings.join(' ')).toMatch(/ts-bound/);
+      const h = fitTemperature(G.logits, G.labels, { objective, tMin: 0.05, tMax: 1 });
+      expect(h.temperature).toBe(1);
+      expect(h.warnings.join(' ')).toMatch(/ts-bound/);
+    }
+  });
+
   it('handles 1e3-sized logits without overflow', () => {
     const L = fixtureL();
     const big = { data: L.logits.data.map((v) => v * 1000), rows: 8, cols: 3 };

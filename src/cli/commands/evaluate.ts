@@ -135,7 +135,7 @@ function evaluateFiles(args: ReturnType<typeof parseArgs>, io: CliIo): Loaded & 
     return { ids, n: rows, classes, ...res, streamed: chunks };
   }
 
-  const matrix = isLogits ? loadLogits(file) : loadProbs(file);
+  const matrix = isLogits ? loadLogits(file, { storage: 'native' }) : loadProbs(file, { storage: 'native' });
   const labels = loadLabels(labelsFile, matrix.cols);
   checkLabelsMatch(matrix, labels, file, labelsFile);
   const acc = new MetricAccumulator(streamable, matrix.cols, { edges, keepSamples: ci !== null });
