@@ -6,6 +6,7 @@ export type { TemperatureFit, TemperatureOptions } from './temperature.js';
 export { vectorScaling } from './vector-scaling.js';
 export { matrixScaling } from './matrix-scaling.js';
 export { dirichletDiag, dirichletFull, dirichletOdir } from './dirichlet.js';
+export { crossValidateOdir, odirPaperGrid } from './dirichlet-cv.js';
 export { fitLinearSoftmax, LinearSoftmaxModel } from './linear-softmax.js';
 export { ensembleTemperatureScaling, EnsembleTemperatureModel, fitEnsembleWeights } from './ets.js';
 export { parameterisedTemperatureScaling, PtsModel } from './pts.js';

@@ -194,14 +194,16 @@ export function fitTemperature(logits: Matrix, labels: Int32Array, opts: Tempera
 }
 
 /**
- * For large inputs (N·K ≥ 4e6), 1/T fitted on an evenly strided subsample of about 2e6 entries: a start
+ * For large inputs (N·K ≥ 4e6), 1/T fitted on an evenly strided subsample of about 2e6 entries (at least
+ * 1000 rows, at most 1e7 entries): a start
  * close enough for Newton's quadratic convergence, saving several full passes. Null when not worth it or
  * when the subsample fit hit a bound.
  */
 function warmStart(logits: Matrix, labels: Int32Array, objective: 'nll' | 'brier'): number | null {
   const { rows: N, cols: K, data } = logits;
   if (N * K < 4e6 || N < 4000) return null;
-  const S = Math.max(2000, Math.ceil(2e6 / K));
+  const S = Math.min(N >> 1, Math.max(1000, Math.ceil(2e6 / K)));
+  if (S * K > 1e7) return null;
   const sub = new Float64Array(S * K), subLabels = new Int32Array(S);
   for (let j = 0; j < S; j++) {
     const i = Math.floor((j * N) / S);

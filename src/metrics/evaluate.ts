@@ -6,11 +6,12 @@
  */
 import { CalibraError } from '../errors.js';
 import type { FloatArray, Matrix } from '../math/matrix.js';
-import { addClasswiseRow, addToBins, conditionalError, createBinnedStats, equalMassError, groupError, mergeBinnedStats, meanGroupError, stableOrder, type BinnedStats, type EdgeRule } from './binning.js';
+import { addClasswiseRow, addToBins, conditionalError, equalMassError, groupError, meanGroupError, stableOrder, type BinnedStats, type EdgeRule } from './binning.js';
 import { caPaperAce, caPaperEce, caPaperKs, caPaperMce, caPaperSceAddRow, caPaperSceFinish } from './ca-paper.js';
 import { parseMetricId, type MetricSpec } from './ids.js';
 import { kdeEce, mmce, smece } from './kernel.js';
 import { aurc, auroc, averagePrecision, eaurc, fprAt95Tpr, ksError } from './ranking.js';
+import { addPartial, BLOCK_ROWS, createPartial, zeroPartial, type PartialLayout, type PartialStats, type Sums } from './partial.js';
 import { summarizeLogitRow, summarizeProbRow, SummaryBuilder, type SampleSummary } from './summary.js';
 
 /** Options shared by every evaluation entry point. */
@@ -20,9 +21,6 @@ export interface EvaluateOptions {
   /** Keep the per-sample summary even when no id needs it (for bootstrap intervals). Default false. */
   readonly keepSamples?: boolean;
 }
-
-/** Running sums for the `sums` ids. */
-interface Sums { n: number; correct: number; brier: number; brierTop: number; nll: number }
 
 /** Everything a metric value is computed from. */
 export interface MetricContext {
@@ -51,20 +49,30 @@ function binsOf(specs: readonly MetricSpec[], need: MetricSpec['need']): number[
 }
 
 /**
+ * What a worker thread sends back for one block of rows: the block's additive statistics and, when samples
+ * are kept, its per-sample summary. Plain data (structured-cloneable).
+ */
+export interface AccumulatorSnapshot {
+  readonly partial: PartialStats;
+  readonly samples: SampleSummary | null;
+}
+
+/**
  * Accumulates everything the given ids need, chunk by chunk. Memory: O(K·B) for binned ids, 34 bytes a row
  * when any `samples` id is asked for; `matrix` ids (cw_ece_em) are refused here — use
  * {@link evaluateMetrics} with the whole matrix. Cost per row O(K·(1 + number of class-wise bin counts)).
+ * Sums follow a fixed order (per {@link BLOCK_ROWS}-row block by absolute row index, then block by block),
+ * so chunked, streamed and multi-threaded evaluations give bit-identical results when every chunk passes
+ * its absolute `labelOffset`.
  */
 export class MetricAccumulator {
   readonly classes: number;
   readonly specs: readonly MetricSpec[];
   private readonly rule: EdgeRule;
-  private readonly sums: Sums = { n: 0, correct: 0, brier: 0, brierTop: 0, nll: 0 };
   private readonly builder: SummaryBuilder | null;
-  private readonly top = new Map<number, BinnedStats>();
-  private readonly cond = new Map<number, BinnedStats>();
-  private readonly cls = new Map<number, BinnedStats>();
-  private readonly caSce = new Map<number, Float64Array>();
+  private readonly total: PartialStats;
+  private readonly block: PartialStats;
+  private pending = false;
   private readonly probRow: Float64Array;
   private readonly rowOut = new Float64Array(4);
 
@@ -78,15 +86,33 @@ export class MetricAccumulator {
       throw new CalibraError('E_OPTION', `${matrixIds.join(', ')} need the whole probability matrix and cannot be streamed`, { where: 'metrics', fix: 'evaluate in memory (raise --max-memory) or drop these ids' });
     }
     this.builder = opts.keepSamples === true || this.specs.some((s) => s.need === 'samples') ? new SummaryBuilder(classes) : null;
-    for (const b of binsOf(this.specs, 'top-bins')) this.top.set(b, createBinnedStats(b, 1, this.rule));
-    for (const b of binsOf(this.specs, 'cond-bins')) this.cond.set(b, createBinnedStats(b, classes, this.rule));
-    for (const b of binsOf(this.specs, 'class-bins')) this.cls.set(b, createBinnedStats(b, classes, this.rule));
-    for (const b of binsOf(this.specs, 'ca-sce')) this.caSce.set(b, new Float64Array(3 * classes * b));
+    const layout: PartialLayout = {
+      classes, rule: this.rule, top: binsOf(this.specs, 'top-bins'), cond: binsOf(this.specs, 'cond-bins'),
+      cls: binsOf(this.specs, 'class-bins'), caSce: binsOf(this.specs, 'ca-sce'),
+    };
+    this.total = createPartial(layout);
+    this.block = createPartial(layout);
     this.probRow = new Float64Array(classes);
   }
 
   /** Rows seen so far. */
-  get n(): number { return this.sums.n; }
+  get n(): number { return this.total.sums.n + this.block.sums.n; }
+
+  /** Adds the pending block into the total (fixed order: blocks in row order). */
+  private flush(): void {
+    if (!this.pending) return;
+    addPartial(this.total, this.block);
+    zeroPartial(this.block);
+    this.pending = false;
+  }
+
+  /** Forgets every row, keeping the buffers (a worker reuses one accumulator for all its blocks). */
+  reset(): void {
+    zeroPartial(this.total);
+    zeroPartial(this.block);
+    this.pending = false;
+    this.builder?.clear();
+  }
 
   /** Adds a chunk of probability rows with their labels (`labels[labelOffset + r]` for row r). Cost O(rows·K). */
   addProbs(probs: Matrix, labels: Int32Array, labelOffset = 0): this {
@@ -95,6 +121,7 @@ export class MetricAccumulator {
       const y = labels[labelOffset + r] as number;
       summarizeProbRow(probs.data, r * probs.cols, probs.cols, y, this.rowOut);
       this.addRow(probs.data, r * probs.cols, y, labelOffset + r);
+      if ((labelOffset + r + 1) % BLOCK_ROWS === 0) this.flush();
     }
     return this;
   }
@@ -106,6 +133,7 @@ export class MetricAccumulator {
       const y = labels[labelOffset + r] as number;
       summarizeLogitRow(logits.data, r * logits.cols, logits.cols, y, this.probRow, this.rowOut);
       this.addRow(this.probRow, 0, y, labelOffset + r);
+      if ((labelOffset + r + 1) % BLOCK_ROWS === 0) this.flush();
     }
     return this;
   }
@@ -126,13 +154,15 @@ export class MetricAccumulator {
       throw new CalibraError('E_NON_FINITE', 'non-finite value in the input row', { where: `row ${row}`, fix: 'remove NaN/Infinity entries' });
     }
     const a = pred === y ? 1 : 0;
-    const s = this.sums;
+    const blk = this.block;
+    const s = blk.sums;
+    this.pending = true;
     s.n++; s.correct += a; s.brier += brier; s.brierTop += (conf - a) * (conf - a); s.nll += out[3] as number;
     if (this.builder !== null) { this.builder.reserve(1); this.builder.push(conf, pred, y, brier, out[3] as number); }
-    for (const st of this.top.values()) addToBins(st, 0, conf, a);
-    for (const st of this.cond.values()) addToBins(st, pred, conf, a);
-    for (const st of this.cls.values()) addClasswiseRow(st, p, base, y);
-    for (const [b, st] of this.caSce) caPaperSceAddRow(p, base, K, y, st, b);
+    for (const st of blk.top.values()) addToBins(st, 0, conf, a);
+    for (const st of blk.cond.values()) addToBins(st, pred, conf, a);
+    for (const st of blk.cls.values()) addClasswiseRow(st, p, base, y);
+    for (const [b, st] of blk.caSce) caPaperSceAddRow(p, base, K, y, st, b);
   }
 
   /** Adds another accumulator's data (same ids, classes and options) into this one; exact. */
@@ -140,13 +170,28 @@ export class MetricAccumulator {
     if (other.classes !== this.classes || other.rule !== this.rule || other.specs.map((s) => s.id).join() !== this.specs.map((s) => s.id).join()) {
       throw new CalibraError('E_OPTION', 'cannot merge accumulators with different ids, classes or edge rules', { fix: 'build both with the same arguments' });
     }
-    const s = this.sums; const o = other.sums;
-    s.n += o.n; s.correct += o.correct; s.brier += o.brier; s.brierTop += o.brierTop; s.nll += o.nll;
+    this.flush();
+    other.flush();
+    addPartial(this.total, other.total);
     if (this.builder !== null && other.builder !== null) this.builder.append(other.builder.view());
-    for (const [b, st] of this.top) mergeBinnedStats(st, other.top.get(b) as BinnedStats);
-    for (const [b, st] of this.cond) mergeBinnedStats(st, other.cond.get(b) as BinnedStats);
-    for (const [b, st] of this.cls) mergeBinnedStats(st, other.cls.get(b) as BinnedStats);
-    for (const [b, st] of this.caSce) { const os = other.caSce.get(b) as Float64Array; for (let i = 0; i < st.length; i++) st[i] = (st[i] as number) + (os[i] as number); }
+    return this;
+  }
+
+  /**
+   * This accumulator's statistics as plain data (views of its buffers: post or copy them before adding
+   * more rows). A worker evaluating one block of rows sends this; the main thread {@link absorb}s the
+   * blocks in row order, which reproduces the single-thread sums bit for bit. Cost O(1).
+   */
+  snapshot(): AccumulatorSnapshot {
+    this.flush();
+    return { partial: this.total, samples: this.summary() };
+  }
+
+  /** Adds a {@link snapshot} (of the same ids, classes and rule) after the rows seen so far. Cost O(K·Σ bins + its rows). */
+  absorb(snap: AccumulatorSnapshot): this {
+    this.flush();
+    addPartial(this.total, snap.partial);
+    if (this.builder !== null && snap.samples !== null) this.builder.append(snap.samples);
     return this;
   }
 
@@ -155,7 +200,9 @@ export class MetricAccumulator {
 
   /** The statistics in the form {@link computeMetrics} reads. */
   context(): MetricContext {
-    return { classes: this.classes, sums: { ...this.sums }, summary: this.summary(), top: this.top, cond: this.cond, cls: this.cls, caSce: this.caSce, probs: null, labels: null };
+    this.flush();
+    const t = this.total;
+    return { classes: this.classes, sums: { ...t.sums }, summary: this.summary(), top: t.top, cond: t.cond, cls: t.cls, caSce: t.caSce, probs: null, labels: null };
   }
 
   /** Every requested id's value. Throws E_EMPTY when no rows were added. */

@@ -3,6 +3,7 @@ import { isCalibraError } from '../../src/errors.js';
 import { Rng } from '../../src/math/rng.js';
 import { argmaxRows, softmax } from '../../src/math/softmax.js';
 import { dirichletDiag, dirichletFull, dirichletOdir } from '../../src/calibrators/dirichlet.js';
+import { crossValidateOdir, odirPaperGrid } from '../../src/calibrators/dirichlet-cv.js';
 import { featuresRow, linearSoftmaxObjective, LinearSoftmaxModel } from '../../src/calibrators/linear-softmax.js';
 import { matrixScaling } from '../../src/calibrators/matrix-scaling.js';
 import type { CalibratorSpec, RawOptions } from '../../src/calibrators/types.js';
@@ -130,5 +131,19 @@ describe('VS / MS / Dirichlet on fixture G (calibrators.md §3.1, §4.4)', () =>
     const data = { logits: { data: Float64Array.of(2, 0, 0, 2, 3, 1, 1, 3), rows: 4, cols: 2 }, labels: Int32Array.of(0, 1, 0, 1) };
     expect(matrixScaling.fit(data, {}, ctx).warnings.join(' ')).toMatch(/separable/);
     expect(matrixScaling.fit(data, { lambda: 0.1 }, ctx).warnings).toEqual([]);
+  });
+});
+
+describe('crossValidateOdir', () => {
+  it('returns the grid pair with the lowest mean held-out NLL, and the paper grid has 3 λ and 1 μ per decade', () => {
+    const r = crossValidateOdir(G, { lambdas: [1e-3, 1, 1e3], mus: [1e-3, 1e3], folds: 3, seed: 15 });
+    expect(r.scores).toHaveLength(6);
+    const min = Math.min(...r.scores.map((s) => s.nll));
+    expect(r.scores.find((s) => s.lambda === r.lambda && s.mu === r.mu)?.nll).toBe(min);
+    for (const sc of r.scores) expect(sc.nll > 0 && sc.nll < Math.log(3) + 0.5).toBe(true);
+    const grid = odirPaperGrid(-2, 1);
+    expect(grid.lambdas).toHaveLength(12);
+    expect(grid.mus).toEqual([0.01, 0.1, 1, 10]);
+    expect(crossValidateOdir(G, { lambdas: [0.01], mus: [0.01], folds: 3, seed: 15 })).toEqual(crossValidateOdir(G, { lambdas: [0.01], mus: [0.01], folds: 3, seed: 15 }));
   });
 });

@@ -87,16 +87,30 @@ describe('fitTemperature (calibrators.md §2.3 oracles)', () => {
     expect(r.warnings.join(' ')).toMatch(/ts-no-positive-optimum/);
   });
 
-  it('an optimum outside [tMin, tMax] returns the bound with a ts-bound warning (L: T* = 0.387 < 0.5; G: T* = 1.08 > 1)', () => {
+  it('an optimum outside [tMin, tMax] returns the bound with a ts-bound warning (L: T* = 0.387 (NLL), 0.607 (Brier); G: 1.08, 1.24)', () => {
     const L = fixtureL(), G = fixtureG();
     for (const objective of ['nll', 'brier'] as const) {
-      const r = fitTemperature(L.logits, L.labels, { objective, tMin: 0.5, tMax: 3 });
-      expect(r.temperature).toBe(0.5);
+      const r = fitTemperature(L.logits, L.labels, { objective, tMin: 0.7, tMax: 3 });
+      expect(r.temperature).toBe(0.7);
       expect(r.converged).toBe(false);
       expect(r.warnings.join(' ')).toMatch(/ts-bound/);
       const h = fitTemperature(G.logits, G.labels, { objective, tMin: 0.05, tMax: 1 });
       expect(h.temperature).toBe(1);
       expect(h.warnings.join(' ')).toMatch(/ts-bound/);
+    }
+  });
+
+  it('large inputs (4000 × 1000, subsample warm start) reach a stationary point of NLL and Brier', () => {
+    const rng = new Rng(1);
+    const N = 4000, K = 1000;
+    const z = new Float32Array(N * K), y = new Int32Array(N);
+    for (let i = 0; i < N; i++) { y[i] = rng.int(K); for (let k = 0; k < K; k++) z[i * K + k] = 6 * (rng.normal() + (k === y[i] ? 1.5 : 0)); }
+    const logits = { data: z, rows: N, cols: K };
+    for (const objective of ['nll', 'brier'] as const) {
+      const r = fitTemperature(logits, y, { objective });
+      expect(r.converged).toBe(true);
+      expect(r.temperature).toBeGreaterThan(2);
+      expect(Math.abs(temperatureObjective(logits, y, 1 / r.temperature, objective).d1)).toBeLessThan(1e-9);
     }
   });
 

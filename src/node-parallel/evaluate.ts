@@ -1,0 +1,112 @@
+/**
+ * Multi-threaded metric evaluation for large inputs (Node only; the browser build uses the single-thread
+ * {@link MetricAccumulator}). Rows are split into {@link BLOCK_ROWS}-row blocks dealt round-robin to
+ * `worker_threads` that read the matrix from one SharedArrayBuffer (no copy when the data already lives in
+ * one); each block's statistics come back as a snapshot and are absorbed in row order, so the result is
+ * bit-identical to the single-thread path for any number of threads.
+ */
+import * as os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { CalibraError } from '../errors.js';
+import type { Matrix } from '../math/matrix.js';
+import { MetricAccumulator, type AccumulatorSnapshot, type EvaluateOptions } from '../metrics/evaluate.js';
+import { BLOCK_ROWS } from '../metrics/partial.js';
+import type { WorkerError, WorkerReply, WorkerTask } from './protocol.js';
+
+/** Inputs with more elements than this use several threads by default. */
+export const PARALLEL_MIN_ELEMENTS = 2e7;
+
+/** Most threads chosen by default (more rarely helps: the fused pass is memory-bound past 4). */
+export const DEFAULT_MAX_THREADS = 4;
+
+/**
+ * The default thread count for an N×K input: min(available cores, 4) above {@link PARALLEL_MIN_ELEMENTS}
+ * elements, else 1. Cost O(1).
+ * @example defaultThreads(50_000, 1000) // min(os.availableParallelism(), 4)
+ */
+export function defaultThreads(rows: number, cols: number): number {
+  if (rows * cols <= PARALLEL_MIN_ELEMENTS) return 1;
+  return Math.max(1, Math.min(os.availableParallelism(), DEFAULT_MAX_THREADS));
+}
+
+/** Options of {@link evaluateParallel}. */
+export interface ParallelOptions extends EvaluateOptions {
+  /** Worker threads (1 = evaluate on the calling thread). */
+  readonly threads: number;
+  /** Called after each absorbed block with the fraction of rows done. */
+  readonly onProgress?: (fraction: number) => void;
+}
+
+/** Copies the matrix into a SharedArrayBuffer unless it already lives in one. Cost O(N·K) when copying. */
+function shared(m: Matrix): { buffer: SharedArrayBuffer; byteOffset: number; type: 'f4' | 'f8' } {
+  const type = m.data instanceof Float32Array ? 'f4' : 'f8';
+  if (m.data.buffer instanceof SharedArrayBuffer) return { buffer: m.data.buffer, byteOffset: m.data.byteOffset, type };
+  const buffer = new SharedArrayBuffer(m.data.byteLength);
+  (type === 'f4' ? new Float32Array(buffer) : new Float64Array(buffer)).set(m.data);
+  return { buffer, byteOffset: 0, type };
+}
+
+/** Starts the worker script: compiled JavaScript, or (under tsx/vitest, from source) TypeScript through tsx's loader. */
+function startWorker(task: WorkerTask): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./metrics-worker.js', import.meta.url), { workerData: task });
+  const entry = JSON.stringify(new URL('./metrics-worker.ts', import.meta.url).href);
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${entry}); })`;
+  return new Worker(boot, { eval: true, workerData: task });
+}
+
+function toError(e: WorkerError): Error {
+  if (e.code === null) return new Error(e.message);
+  return new CalibraError(e.code, e.message, { ...(e.source !== undefined ? { source: e.source } : {}), ...(e.where !== undefined ? { where: e.where } : {}), ...(e.fix !== undefined ? { fix: e.fix } : {}) });
+}
+
+/**
+ * The accumulator of `ids` over every row of `matrix` (logits or probabilities), computed by
+ * `opts.threads` worker threads. Equals `new MetricAccumulator(ids, K, opts).addLogits(matrix, labels)`
+ * bit for bit (same block sums added in the same order). Errors (labels out of range, non-finite rows)
+ * are the ones the single-thread pass raises first. Labels must have one entry per row.
+ * Cost O(N·K / threads) time plus worker start-up (~30 ms each); memory O(threads·K·Σ bins) besides the
+ * input, plus one copy of the input when it is not in a SharedArrayBuffer.
+ */
+export async function evaluateParallel(kind: 'logits' | 'probs', matrix: Matrix, labels: Int32Array, ids: readonly string[], opts: ParallelOptions): Promise<MetricAccumulator> {
+  const acc = new MetricAccumulator(ids, matrix.cols, opts);
+  const blocks = Math.ceil(matrix.rows / BLOCK_ROWS);
+  const threads = Math.max(1, Math.min(Math.floor(opts.threads), blocks));
+  if (threads <= 1) return kind === 'logits' ? acc.addLogits(matrix, labels) : acc.addProbs(matrix, labels);
+  if (labels.length < matrix.rows) throw new CalibraError('E_SHAPE', `${matrix.rows} rows but only ${labels.length} labels`, { fix: 'give one label per row' });
+  const mem = shared(matrix);
+  const options: EvaluateOptions = { ...(opts.edges !== undefined ? { edges: opts.edges } : {}), ...(opts.keepSamples !== undefined ? { keepSamples: opts.keepSamples } : {}) };
+  const waiting = new Map<number, AccumulatorSnapshot>();
+  let next = 0;
+  let firstError: { block: number; error: Error } | null = null;
+  const runOne = (w: number): Promise<void> => new Promise((resolve) => {
+    const mine: number[] = [];
+    for (let j = w; j < blocks; j += threads) mine.push(j);
+    const task: WorkerTask = { kind, type: mem.type, buffer: mem.buffer, byteOffset: mem.byteOffset, rows: matrix.rows, cols: matrix.cols, labels, ids: [...ids], options, blocks: mine };
+    const worker = startWorker(task);
+    const fail = (block: number, error: Error): void => {
+      if (firstError === null || block < firstError.block) firstError = { block, error };
+      void worker.terminate();
+      resolve();
+    };
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.kind === 'block') {
+        waiting.set(reply.block, reply.snapshot);
+        // absorb in row order as soon as the next block is in (keeps memory bounded)
+        for (let s = waiting.get(next); s !== undefined; s = waiting.get(next)) {
+          if (firstError === null) acc.absorb(s);
+          waiting.delete(next);
+          next++;
+          opts.onProgress?.(Math.min(1, (next * BLOCK_ROWS) / matrix.rows));
+        }
+      } else if (reply.kind === 'error') fail(reply.block, toError(reply.error));
+      else { void worker.terminate(); resolve(); }
+    });
+    worker.on('error', (e) => fail(mine[0] ?? 0, e));
+    worker.on('exit', () => resolve());
+  });
+  await Promise.all(Array.from({ length: threads }, (_, w) => runOne(w)));
+  const err = firstError as { block: number; error: Error } | null;
+  if (err !== null) throw err.error;
+  if (next !== blocks) throw new Error(`evaluateParallel: ${blocks - next} blocks were not evaluated`);
+  return acc;
+}

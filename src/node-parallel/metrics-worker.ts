@@ -1,0 +1,41 @@
+/**
+ * Worker-thread entry of {@link evaluateParallel}: evaluates its share of {@link BLOCK_ROWS}-row blocks of
+ * a matrix held in a SharedArrayBuffer and posts one snapshot per block, in its own row order. Node only.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { CalibraError } from '../errors.js';
+import type { FloatArray, Matrix } from '../math/matrix.js';
+import { MetricAccumulator } from '../metrics/evaluate.js';
+import { BLOCK_ROWS } from '../metrics/partial.js';
+import type { WorkerTask, WorkerReply } from './protocol.js';
+
+function run(task: WorkerTask): void {
+  const port = parentPort;
+  if (port === null) return;
+  const count = task.rows * task.cols;
+  const data: FloatArray = task.type === 'f4' ? new Float32Array(task.buffer, task.byteOffset, count) : new Float64Array(task.buffer, task.byteOffset, count);
+  const acc = new MetricAccumulator(task.ids, task.cols, task.options);
+  for (const j of task.blocks) {
+    const start = j * BLOCK_ROWS;
+    const end = Math.min(task.rows, start + BLOCK_ROWS);
+    const chunk: Matrix = { data: data.subarray(start * task.cols, end * task.cols), rows: end - start, cols: task.cols };
+    try {
+      acc.reset();
+      if (task.kind === 'logits') acc.addLogits(chunk, task.labels, start);
+      else acc.addProbs(chunk, task.labels, start);
+      const reply: WorkerReply = { kind: 'block', block: j, snapshot: acc.snapshot() };
+      port.postMessage(reply);
+    } catch (e) {
+      const error = e instanceof CalibraError
+        ? { code: e.code, message: e.message, ...(e.source !== undefined ? { source: e.source } : {}), ...(e.where !== undefined ? { where: e.where } : {}), ...(e.fix !== undefined ? { fix: e.fix } : {}) }
+        : { code: null, message: e instanceof Error ? e.message : String(e) };
+      const reply: WorkerReply = { kind: 'error', block: j, error };
+      port.postMessage(reply);
+      return;
+    }
+  }
+  const done: WorkerReply = { kind: 'done' };
+  port.postMessage(done);
+}
+
+run(workerData as WorkerTask);
