@@ -14,18 +14,19 @@ import { fitTemperature } from '../src/calibrators/temperature.js';
 import { fitIsotonicBinary, predictIsotonic } from '../src/math/pav.js';
 import { getCalibrator } from '../src/calibrators/registry.js';
 import type { Matrix } from '../src/math/matrix.js';
+import { w6Workload } from './w6-views.js';
 
 /** The metric ids that bench/reference.py also implements (vectorised numpy/sklearn). */
 export const SHARED_METRIC_IDS = ['accuracy', 'ece', 'ece_em', 'mce', 'rmsce', 'cw_ece', 'tl_ece', 'dece', 'ks', 'mmce', 'brier', 'brier_top', 'nll', 'auroc', 'aupr_success', 'aupr_error', 'fpr95', 'aurc', 'eaurc'];
 
-type Run = () => Record<string, number>;
+type Run = () => Record<string, number> | Promise<Record<string, number>>;
 
 function toFloat64(file: string): Float64Array {
   const a = loadNumericArray(file, 'logits');
   return Float64Array.from(a.data as ArrayLike<number>);
 }
 
-function workload(name: string, dir: string): Run {
+function workload(name: string, dir: string): Run | Promise<Run> {
   switch (name) {
     case 'W1-metrics': {
       const logits = loadLogits(join(dir, 'logits.npy'));
@@ -73,24 +74,27 @@ function workload(name: string, dir: string): Run {
         return { loss: fit.loss ?? Number.NaN, iterations: fit.iterations };
       };
     }
+    case 'W6-views':
+    case 'W6-original':
+      return w6Workload(name, dir);
     default:
       throw new Error(`unknown workload ${name}`);
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const [name, dir, repeatsText] = process.argv.slice(2);
   if (name === undefined || dir === undefined) throw new Error('usage: calibra-side.ts WORKLOAD DIR REPEATS');
-  const run = workload(name, dir);
+  const run = await workload(name, dir);
   const times: number[] = [];
   let result: Record<string, number> = {};
   for (let i = 0; i < Number(repeatsText ?? '3'); i++) {
     const t0 = performance.now();
-    result = run();
+    result = await run();
     times.push((performance.now() - t0) / 1000);
   }
   const peak = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(`${JSON.stringify({ workload: name, times_s: times, peak_rss_mb: peak, result })}\n`);
 }
 
-main();
+await main();

@@ -25,6 +25,8 @@ export interface LoadOptions {
   readonly maxBytes?: number;
   /** For `.npz` and object-form `.json`: which array to read (default: the role name, or the only array). */
   readonly key?: string;
+  /** Read a `.npy` file into a SharedArrayBuffer, so its matrix can be handed to worker threads without a copy. */
+  readonly shared?: boolean;
 }
 
 /** Options for {@link loadLogits} and {@link loadProbs} that keep float32 files as Float32Array. */
@@ -58,7 +60,7 @@ function extensionOf(file: string): string {
  */
 export function loadNumericArray(file: string, role: JsonArrayKey, opts: LoadOptions = {}): NumericArray {
   const ext = extensionOf(file);
-  const bytes = readInputFile(file, opts.maxBytes);
+  const bytes = readInputFile(file, opts.maxBytes, opts.shared === true && ext === '.npy');
   const limits = { source: file, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}) };
   if (ext === '.csv') return toArray(parseCsvMatrix(new TextDecoder().decode(bytes), { source: file }));
   if (ext === '.json') {

@@ -129,9 +129,11 @@ export class MetricAccumulator {
   /** Adds a chunk of logit rows: softmax (max subtracted) fused with every statistic; NLL by log-softmax. */
   addLogits(logits: Matrix, labels: Int32Array, labelOffset = 0): this {
     this.checkChunk(logits, labels, labelOffset);
+    // the probability row is only written when a per-class statistic reads it
+    const row = this.block.cls.size > 0 || this.block.caSce.size > 0 ? this.probRow : null;
     for (let r = 0; r < logits.rows; r++) {
       const y = labels[labelOffset + r] as number;
-      summarizeLogitRow(logits.data, r * logits.cols, logits.cols, y, this.probRow, this.rowOut);
+      summarizeLogitRow(logits.data, r * logits.cols, logits.cols, y, row, this.rowOut);
       this.addRow(this.probRow, 0, y, labelOffset + r);
       if ((labelOffset + r + 1) % BLOCK_ROWS === 0) this.flush();
     }
