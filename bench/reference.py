@@ -279,6 +279,190 @@ def w5_matrix_scaling_torch(d):
     return run
 
 
+# ---- W6: `calibra views` throughput, the same ONNX model rebuilt in PyTorch ----------------------------
+
+class OnnxAsTorch:
+    """The zoo's ONNX graph (read with python3-onnx) executed with torch ops, node by node.
+
+    Supports the ops scripts/zoo/onnx-writer.ts emits (Conv, Relu, MaxPool, Transpose, Flatten, Gemm,
+    Identity) plus Reshape and Softmax; anything else is an error, never skipped.
+    """
+
+    OPS = {"Gemm", "Relu", "Conv", "MaxPool", "Transpose", "Flatten", "Reshape", "Softmax", "Identity"}
+
+    def __init__(self, path):
+        import onnx
+        import torch
+        from onnx import numpy_helper
+
+        graph = onnx.load(path).graph
+        self.weights = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in graph.initializer}
+        self.nodes = []
+        for n in graph.node:
+            if n.op_type not in self.OPS:
+                raise ValueError(f"{path}: ONNX op {n.op_type} is not supported by the W6 reference")
+            attrs = {a.name: onnx.helper.get_attribute_value(a) for a in n.attribute}
+            self.nodes.append((n.op_type, list(n.input), list(n.output), attrs))
+        self.input = graph.input[0].name
+        self.output = graph.output[0].name
+
+    def __call__(self, x):
+        import torch
+        import torch.nn.functional as F
+
+        env = dict(self.weights)
+        env[self.input] = x
+        for op, ins, outs, at in self.nodes:
+            a = [env[i] for i in ins if i]
+            if op == "Gemm":
+                m, w = a[0], a[1]
+                if at.get("transA", 0):
+                    m = m.t()
+                if at.get("transB", 0):
+                    w = w.t()
+                alpha, beta = float(at.get("alpha", 1.0)), float(at.get("beta", 1.0))
+                y = torch.addmm(a[2], m, w, beta=beta, alpha=alpha) if len(a) > 2 else alpha * (m @ w)
+            elif op == "Relu":
+                y = torch.relu(a[0])
+            elif op == "Conv":
+                pads = list(at.get("pads", [0, 0, 0, 0]))
+                if pads[:2] != pads[2:] or at.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
+                    raise ValueError("W6 reference: only symmetric explicit Conv pads are supported")
+                y = F.conv2d(a[0], a[1], a[2] if len(a) > 2 else None, stride=tuple(at.get("strides", [1, 1])),
+                             padding=tuple(pads[:2]), dilation=tuple(at.get("dilations", [1, 1])),
+                             groups=int(at.get("group", 1)))
+            elif op == "MaxPool":
+                pads = list(at.get("pads", [0, 0, 0, 0]))
+                y = F.max_pool2d(a[0], tuple(at["kernel_shape"]), stride=tuple(at.get("strides", at["kernel_shape"])),
+                                 padding=tuple(pads[:2]), ceil_mode=bool(at.get("ceil_mode", 0)))
+            elif op == "Transpose":
+                y = a[0].permute(*at.get("perm", list(range(a[0].dim()))[::-1]))
+            elif op == "Flatten":
+                axis = int(at.get("axis", 1))
+                y = a[0].reshape(int(np.prod(a[0].shape[:axis])), -1)
+            elif op == "Reshape":
+                shape = [a[0].shape[i] if s == 0 else int(s) for i, s in enumerate(a[1].tolist())]
+                y = a[0].reshape(shape)
+            elif op == "Softmax":
+                y = torch.softmax(a[0], dim=int(at.get("axis", -1)))
+            else:  # Identity
+                y = a[0]
+            env[outs[0]] = y
+        return env[self.output]
+
+
+def read_idx_gz(path):
+    import gzip
+
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def w6_views(rng, x, names):
+    """The views of a batch x (B,1,H,W float32 in [0,1]), torchvision semantics, one draw per image.
+
+    rotation: torchvision rotate by -90/90/180 (nearest, fill 0) == torch.rot90 on square images;
+    greyscale: torchvision rgb_to_grayscale, which returns a copy of a 1-channel image;
+    colorjitter: ColorJitter(0.2, 0.2, 0.2, 0.1) in a random order per image; saturation and hue are
+    identities on 1 channel (torchvision returns the input), brightness clamp(b*x) and contrast
+    clamp(c*x + (1-c)*mean(x)) are applied per image (vectorised over the batch).
+    """
+    import torch
+
+    b = x.shape[0]
+    for name in names:
+        if name == "rotation":
+            angle = torch.randint(0, 3, (b,), generator=rng)  # 0: -90, 1: 90, 2: 180 (counter-clockwise)
+            y = torch.empty_like(x)
+            for code, k in ((0, -1), (1, 1), (2, 2)):
+                idx = (angle == code).nonzero().flatten()
+                if len(idx):
+                    y[idx] = torch.rot90(x[idx], k, dims=(2, 3))
+            yield name, y
+        elif name == "greyscale":
+            try:
+                from torchvision.transforms.functional import rgb_to_grayscale
+                yield name, rgb_to_grayscale(x, num_output_channels=1)
+            except ImportError:
+                yield name, x.clone()
+        elif name == "colorjitter":
+            order = torch.rand((b, 4), generator=rng).argsort(dim=1)  # torch.randperm(4) per image
+            f = 0.8 + 0.4 * torch.rand((b, 4), generator=rng)  # brightness, contrast, saturation factors
+            _hue = 0.2 * torch.rand((b,), generator=rng) - 0.1  # drawn, identity on grey
+            bf, cf = f[:, 0].view(b, 1, 1, 1), f[:, 1].view(b, 1, 1, 1)
+
+            def bright(t, sel):
+                return (t * bf[sel]).clamp_(0, 1)
+
+            def contrast(t, sel):
+                m = t.mean(dim=(1, 2, 3), keepdim=True)
+                return (cf[sel] * t + (1 - cf[sel]) * m).clamp_(0, 1)
+
+            pos = order.argsort(dim=1)  # position of each op in the image's order
+            b_first = pos[:, 0] < pos[:, 1]
+            y = torch.empty_like(x)
+            for mask, first, second in ((b_first, bright, contrast), (~b_first, contrast, bright)):
+                idx = mask.nonzero().flatten()
+                if len(idx):
+                    y[idx] = second(first(x[idx], idx), idx)
+            yield name, y
+        else:
+            raise ValueError(f"W6 reference: unknown view {name}")
+
+
+def w6_workload(with_views):
+    def setup(d):
+        import torch
+
+        spec = json.load(open(f"{d}/spec.json"))
+        torch.set_num_threads(spec["threads"])
+        model = OnnxAsTorch(spec["model"])
+        n, batch = spec["count"], spec["batchSize"]
+        images = read_idx_gz(f"{spec['datasetDir']}/t10k-images-idx3-ubyte.gz")[:n].copy()  # writable
+        labels = read_idx_gz(f"{spec['datasetDir']}/t10k-labels-idx1-ubyte.gz")[:n].astype(np.int64)
+        names = spec["views"] if with_views else []
+        times = []
+
+        def pipeline(count):
+            rng = torch.Generator().manual_seed(spec["seed"])
+            with torch.inference_mode():
+                passes = {"original": []}
+                passes.update({v: [] for v in names})
+                for s in range(0, count, batch):
+                    x = torch.from_numpy(images[s:s + batch]).unsqueeze(1).float().div_(255.0)  # ToTensor
+                    passes["original"].append(model(x).double())
+                for v in names:  # one pass per view, as calibra does
+                    for s in range(0, count, batch):
+                        x = torch.from_numpy(images[s:s + batch]).unsqueeze(1).float().div_(255.0)
+                        for _name, y in w6_views(rng, x, [v]):
+                            passes[v].append(model(y).double())
+            return {k: torch.cat(v).numpy() for k, v in passes.items()}
+
+        pipeline(min(256, n))  # untimed warm-up, as on the calibra side
+
+        def run():
+            t0 = time.perf_counter()
+            out = pipeline(n)
+            times.append(time.perf_counter() - t0)
+            orig = out["original"]
+            res = {"images": n, "views": len(names), "images_per_s": n / float(np.median(times)),
+                   "accuracy_original": float((orig.argmax(axis=1) == labels).mean()),
+                   "mean_logit_original": float(orig.mean())}
+            try:  # the ONNX model run by onnxruntime-node (written by bench/w6-views.ts on its first run)
+                ort = np.load(f"{d}/ort-logits.npy")
+                res["max_abs_logit_diff"] = float(np.abs(orig[:len(ort)] - ort).max())
+            except FileNotFoundError:
+                pass
+            return res
+
+        return run
+
+    return setup
+
+
 WORKLOADS = {
     "W1-metrics": w1_metrics,
     "W2-ts-torch": w2_ts_torch,
@@ -286,6 +470,8 @@ WORKLOADS = {
     "W3-isotonic": w3_isotonic,
     "W4-ca-torch": w4_ca_torch,
     "W5-matrix-scaling-torch": w5_matrix_scaling_torch,
+    "W6-views-torch": w6_workload(True),
+    "W6-original-torch": w6_workload(False),
 }
 
 

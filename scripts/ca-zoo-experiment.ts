@@ -27,7 +27,7 @@ interface Set { logits: Matrix<Float64Array>; labels: Int32Array; views: ViewLog
 function rowsFrom(file: string, from: number): Set {
   const v = loadViewsFile(file);
   if (from <= 0) return { logits: v.original, labels: v.labels, views: v.views };
-  const arr = parseNpz(readFileSync(file)).arrays;
+  const arr = parseNpz(new Uint8Array(readFileSync(file)), { only: ['indices'] }).arrays; // a copy: parseNpz misreads int32 arrays from a Node Buffer (reported)
   const idx = arr.get('indices');
   if (idx === undefined) throw new Error(`${file} has no 'indices' array`);
   const keep: number[] = [];

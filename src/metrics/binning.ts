@@ -80,30 +80,38 @@ export function addToBins(stats: BinnedStats, g: number, score: number, target: 
 
 /**
  * Adds one probability row to class-wise statistics (group k gets score p_k and target 1[k = y]): the
- * hot loop of class-wise ECE, specialised so the target is added once instead of K times. Cost O(K).
+ * hot loop of class-wise ECE, specialised so the target is added once instead of K times, the per-group
+ * totals in a separate pass, and the default `'right'` rule without per-element rule tests. Cost O(K).
  */
 export function addClasswiseRow(stats: BinnedStats, p: ArrayLike<number>, base: number, y: number): void {
-  const { bins, rule, count, sumScore, sumTarget, total } = stats;
-  const edges = stats.edges;
+  const { bins, rule, count, sumScore, sumTarget, total, edges, groups } = stats;
   const last = bins - 1;
-  for (let k = 0; k < stats.groups; k++) {
-    const s = p[base + k] as number;
-    total[k] = (total[k] as number) + 1;
-    let b = Math.floor(s * bins);
-    if (b < 0) b = 0;
-    if (b > last) b = last;
-    if (rule === 'left') {
-      while (b > 0 && s < (edges[b] as number)) b--;
-      while (b < last && s >= (edges[b + 1] as number)) b++;
-    } else {
+  if (rule === 'right') {
+    for (let k = 0, o = 0; k < groups; k++, o += bins) {
+      const s = p[base + k] as number;
+      let b = Math.floor(s * bins);
+      if (b < 0) b = 0;
+      if (b > last) b = last;
       while (b > 0 && s <= (edges[b] as number)) b--;
       while (b < last && s > (edges[b + 1] as number)) b++;
-      if (b === 0 && rule === 'guo' && s <= 0) continue;
+      const i = o + b;
+      count[i] = (count[i] as number) + 1;
+      sumScore[i] = (sumScore[i] as number) + s;
     }
-    const i = k * bins + b;
-    count[i] = (count[i] as number) + 1;
-    sumScore[i] = (sumScore[i] as number) + s;
-    if (k === y) sumTarget[i] = (sumTarget[i] as number) + 1;
+  } else {
+    for (let k = 0, o = 0; k < groups; k++, o += bins) {
+      const s = p[base + k] as number;
+      const b = equalWidthBin(s, bins, rule);
+      if (b < 0) continue;
+      const i = o + b;
+      count[i] = (count[i] as number) + 1;
+      sumScore[i] = (sumScore[i] as number) + s;
+    }
+  }
+  for (let k = 0; k < groups; k++) total[k] = (total[k] as number) + 1;
+  if (y >= 0 && y < groups) {
+    const b = equalWidthBin(p[base + y] as number, bins, rule);
+    if (b >= 0) sumTarget[y * bins + b] = (sumTarget[y * bins + b] as number) + 1;
   }
 }
 

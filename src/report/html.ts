@@ -168,7 +168,8 @@ function panels(input: ReportInput, cells: CellData[][], opts: ResolvedReportOpt
       if (cell === undefined) return;
       let binnedEce = 0;
       for (const b of cell.bins) if (b.count > 0) binnedEce += (b.count / cell.summary.n) * Math.abs(b.accuracy - b.meanConfidence);
-      parts.push(`<div class="method"><h3>${esc(m.id)} — ${esc(m.title)}</h3>${fitNote(m)}<div class="charts">`);
+      const heading = m.id === m.title ? esc(m.id) : `${esc(m.id)} — ${esc(m.title)}`;
+      parts.push(`<div class="method"><h3>${heading}</h3>${fitNote(m)}<div class="charts">`);
       const rel = reliabilityDiagramSvg(cell.bins, { title: `${m.id} on ${ts.name}`, annotation: `ECE ${formatMetric(binnedEce)} (${opts.bins} ${opts.scheme === 'equal-mass' ? 'equal-mass ' : ''}bins)` });
       const smooth = smoothReliabilitySvg(cell.smooth, { title: `${m.id}: smooth reliability` });
       charts.push({ name: fileSlug(`${ts.name}-${m.id}-reliability`), svg: rel }, { name: fileSlug(`${ts.name}-${m.id}-smooth`), svg: smooth });
