@@ -18,7 +18,7 @@ import numpy as np
 
 def versions():
     out = {"numpy": np.__version__, "python": sys.version.split()[0]}
-    for mod in ("scipy", "sklearn", "torch"):
+    for mod in ("scipy", "sklearn", "torch", "torchvision", "onnx"):
         try:
             out[mod] = __import__(mod).__version__
         except Exception:  # noqa: BLE001 - a missing library is reported, not fatal

@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeWorkloads } from './generate.js';
+import { writeW6Spec } from './w6-spec.js';
 import { lineChartSvg, type Series } from './plot.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,11 +27,11 @@ interface SideResult { workload: string; times_s: number[]; peak_rss_mb: number;
 
 function ensureReferenceStack(): void {
   if (args.has('--no-install')) return;
-  const probe = spawnSync(PY, ['-c', 'import numpy, scipy, sklearn, torch'], { stdio: 'ignore' });
+  const probe = spawnSync(PY, ['-c', 'import numpy, scipy, sklearn, torch, onnx, torchvision'], { stdio: 'ignore' });
   if (probe.status === 0) return;
-  process.stderr.write('bench: installing the reference stack from Debian (python3-numpy python3-scipy python3-sklearn python3-torch)\n');
+  process.stderr.write('bench: installing the reference stack from Debian (python3-numpy python3-scipy python3-sklearn python3-torch python3-onnx python3-torchvision)\n');
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'python3-numpy', 'python3-scipy', 'python3-sklearn', 'python3-torch'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'python3-numpy', 'python3-scipy', 'python3-sklearn', 'python3-torch', 'python3-onnx', 'python3-torchvision'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
 function runSide(cmd: string, argv: string[]): SideResult {
@@ -51,12 +52,29 @@ function agreement(a: Record<string, number>, b: Record<string, number>): string
   let worst = 0;
   let key = '';
   for (const k of Object.keys(a)) {
-    if (!(k in b)) continue;
+    if (!(k in b) || NOT_COMPARED.has(k)) continue;
     const x = a[k] as number, y = b[k] as number;
     const d = Math.abs(x - y) / Math.max(Math.abs(y), 1e-12);
     if (d >= worst) { worst = d; key = k; }
   }
-  return key === '' ? '—' : `${worst.toExponential(1)} (${key})`;
+  const base = key === '' ? '—' : `${worst.toExponential(1)} (${key})`;
+  const logitDiff = b['max_abs_logit_diff']; // W6: the PyTorch rebuild vs onnxruntime-node on the same images
+  return logitDiff === undefined ? base : `${base}; max abs logit diff vs onnxruntime ${logitDiff.toExponential(1)}`;
+}
+
+/** Result keys that are measurements, not outputs to compare (W6 throughput). */
+const NOT_COMPARED = new Set(['images_per_s']);
+
+/** W6 rows (`calibra views` throughput): two zoo models, original only and original + 3 views. */
+function w6Plan(count: number): Array<[string, string, string, string, string]> {
+  const rows: Array<[string, string, string, string, string]> = [];
+  for (const id of ['fmnist-mlp', 'fmnist-cnn']) {
+    const { dir, spec } = writeW6Spec(outDir, root, id, count);
+    const data = `${id}.onnx, ${spec.count} Fashion-MNIST test images, batch ${spec.batchSize}`;
+    rows.push([`W6 views pipeline, ${id}: original only`, data, 'W6-original', dir, 'W6-original-torch']);
+    rows.push([`W6 views pipeline, ${id}: original + ${spec.views.join(', ')}`, data, 'W6-views', dir, 'W6-views-torch']);
+  }
+  return rows;
 }
 
 interface Row { workload: string; data: string; ours: SideResult; ref: SideResult | null; refName: string }
@@ -78,6 +96,7 @@ function main(): void {
     ['W3 isotonic regression vs scikit-learn', `${sizes.nIso} binary scores`, 'W3-isotonic', dirs[`isotonic-${sizes.nIso}`] as string, 'W3-isotonic'],
     ['W4 CA training, faithful mode, vs PyTorch', `${sizes.nCa}×10, 3 views`, 'W4-ca', dirs[`ca-${sizes.nCa}x10`] as string, 'W4-ca-torch'],
     ['W5 matrix scaling (L2) vs PyTorch L-BFGS', `${sizes.n}×${sizes.kMs}`, 'W5-ms', dirs[`logits-${sizes.n}x${sizes.kMs}`] as string, 'W5-matrix-scaling-torch'],
+    ...w6Plan(quick ? 1000 : 10000),
   ];
   const rows: Row[] = [];
   let versions: Record<string, string> = {};
@@ -132,7 +151,8 @@ function writeReport(rows: Row[], versions: Record<string, string>, scaling: Sca
   for (const r of rows) {
     const o = median(r.ours.times_s);
     const f = r.ref ? median(r.ref.times_s) : Number.NaN;
-    table.push(`| ${r.workload} | ${r.data} | ${fmt(o)} | ${r.refName} | ${fmt(f)} | **${(o / f).toFixed(2)}** | ${r.ours.peak_rss_mb.toFixed(0)} / ${r.ref?.peak_rss_mb.toFixed(0) ?? '—'} MB | ${r.ref ? agreement(r.ours.result, r.ref.result) : '—'} |`);
+    const rate = (x: SideResult | null): string => (x?.result['images_per_s'] !== undefined ? ` (${Math.round(x.result['images_per_s']).toLocaleString('en-US')} img/s)` : '');
+    table.push(`| ${r.workload} | ${r.data} | ${fmt(o)}${rate(r.ours)} | ${r.refName} | ${fmt(f)}${rate(r.ref)} | **${(o / f).toFixed(2)}** | ${r.ours.peak_rss_mb.toFixed(0)} / ${r.ref?.peak_rss_mb.toFixed(0) ?? '—'} MB | ${r.ref ? agreement(r.ours.result, r.ref.result) : '—'} |`);
   }
   if (scaling) {
     writeFileSync(join(here, 'scaling-time.svg'), scaling.time);

@@ -7,6 +7,7 @@ export * from './math/adam.js';
 export type * from './calibrators/types.js';
 export * from './calibrators/scaling-index.js';
 export * from './calibrators/binning-index.js';
+export * from './calibrators/ca/index.js';
 export * from './data/index.js';
 export * from './metrics/index.js';
 export * from './views/index.js';

@@ -129,11 +129,9 @@ export class MetricAccumulator {
   /** Adds a chunk of logit rows: softmax (max subtracted) fused with every statistic; NLL by log-softmax. */
   addLogits(logits: Matrix, labels: Int32Array, labelOffset = 0): this {
     this.checkChunk(logits, labels, labelOffset);
-    // the probability row is only written when a per-class statistic reads it
-    const row = this.block.cls.size > 0 || this.block.caSce.size > 0 ? this.probRow : null;
     for (let r = 0; r < logits.rows; r++) {
       const y = labels[labelOffset + r] as number;
-      summarizeLogitRow(logits.data, r * logits.cols, logits.cols, y, row, this.rowOut);
+      summarizeLogitRow(logits.data, r * logits.cols, logits.cols, y, this.probRow, this.rowOut);
       this.addRow(this.probRow, 0, y, labelOffset + r);
       if ((labelOffset + r + 1) % BLOCK_ROWS === 0) this.flush();
     }
@@ -238,6 +236,8 @@ export function computeMetrics(specs: readonly MetricSpec[], ctx: MetricContext)
   let order: Int32Array | null = null;
   const sm = (): SampleSummary => ctx.summary as SampleSummary;
   const ord = (): Int32Array => (order ??= stableOrder(sm().confidences));
+  let aurcValue: number | null = null;
+  const aurcOnce = (): number => (aurcValue ??= aurc(sm().confidences, sm().correct, ord()));
   for (const s of specs) {
     const b = s.bins;
     let v: number;
@@ -264,8 +264,8 @@ export function computeMetrics(specs: readonly MetricSpec[], ctx: MetricContext)
       case 'aupr_success': v = averagePrecision(sm().confidences, sm().correct, ord(), 'correct'); break;
       case 'aupr_error': v = averagePrecision(sm().confidences, sm().correct, ord(), 'wrong'); break;
       case 'fpr95': v = fprAt95Tpr(sm().confidences, sm().correct, ord()); break;
-      case 'aurc': v = aurc(sm().confidences, sm().correct, ord()); break;
-      case 'eaurc': v = eaurc(sm().confidences, sm().correct, ord()); break;
+      case 'aurc': v = aurcOnce(); break;
+      case 'eaurc': v = eaurc(sm().confidences, sm().correct, ord(), aurcOnce()); break;
       case 'ca_paper.ece': v = caPaperEce(sm().confidences, sm().correct, b); break;
       case 'ca_paper.ace': v = caPaperAce(sm().confidences, sm().correct, b); break;
       case 'ca_paper.mce': v = caPaperMce(sm().confidences, sm().correct, b); break;

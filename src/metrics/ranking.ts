@@ -115,15 +115,15 @@ export function aurc(conf: Float64Array, correct: Uint8Array, order: Int32Array)
 
 /**
  * Excess AURC: AURC − AURC*, with the continuous optimum AURC* = r + (1 − r) ln(1 − r) for error rate r
- * (daintlab CRL `aurc_eaurc`; AURC* = 1 at r = 1). Cost O(N).
+ * (daintlab CRL `aurc_eaurc`; AURC* = 1 at r = 1). Pass `aurcValue` when AURC is already known. Cost O(N).
  */
-export function eaurc(conf: Float64Array, correct: Uint8Array, order: Int32Array): number {
+export function eaurc(conf: Float64Array, correct: Uint8Array, order: Int32Array, aurcValue = aurc(conf, correct, order)): number {
   const n = order.length;
   let errors = 0;
   for (let j = 0; j < n; j++) if (correct[j] === 0) errors++;
   const rate = errors / n;
   const optimal = rate >= 1 ? 1 : rate + (1 - rate) * Math.log(1 - rate);
-  return aurc(conf, correct, order) - optimal;
+  return aurcValue - optimal;
 }
 
 /**

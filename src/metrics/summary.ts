@@ -104,35 +104,25 @@ export function summarizeProbRow(p: FloatArray, base: number, cols: number, y: n
 }
 
 /**
- * Softmax of logits row `r` fused with the summary values (max subtracted, float64 sums, NLL by
- * log-softmax: ln Σ exp(z − max) + max − z_y). Writes [confidence, predicted, brierTerm, nllTerm] into
- * `out`, and the probabilities into `probRow` unless it is null (then no per-class pass is made at all).
- * The Brier term is (Σ_{k≠y} e_k² + (Σ_{k≠y} e_k)²) / (Σ e)² with e_k = exp(z_k − max): all terms positive,
- * so 1 − p_y is not formed by cancellation. Cost O(K), no allocation.
+ * Softmax of logits row `r` into `probRow` fused with the summary values (max subtracted, float64 sums,
+ * NLL by log-softmax: ln Σ exp(z − max) + max − z_y). Writes [confidence, predicted, brierTerm, nllTerm]
+ * into `out`. Cost O(K), no allocation.
  */
-export function summarizeLogitRow(z: FloatArray, base: number, cols: number, y: number, probRow: Float64Array | null, out: Float64Array): void {
+export function summarizeLogitRow(z: FloatArray, base: number, cols: number, y: number, probRow: Float64Array, out: Float64Array): void {
   let max = -Infinity;
   let best = 0;
   for (let k = 0; k < cols; k++) { const v = z[base + k] as number; if (v > max) { max = v; best = k; } }
-  // sum in column order; rest and sq over k ≠ y (two branch-free ranges around the label)
   let sum = 0;
-  let rest = 0;
-  let sq = 0;
-  const zy = (z[base + y] as number) - max;
-  if (probRow !== null) {
-    for (let k = 0; k < y; k++) { const e = Math.exp((z[base + k] as number) - max); probRow[k] = e; sum += e; rest += e; sq += e * e; }
-    const ey = Math.exp(zy); probRow[y] = ey; sum += ey;
-    for (let k = y + 1; k < cols; k++) { const e = Math.exp((z[base + k] as number) - max); probRow[k] = e; sum += e; rest += e; sq += e * e; }
-    const inv = 1 / sum;
-    for (let k = 0; k < cols; k++) probRow[k] = (probRow[k] as number) * inv;
-  } else {
-    for (let k = 0; k < y; k++) { const e = Math.exp((z[base + k] as number) - max); sum += e; rest += e; sq += e * e; }
-    sum += Math.exp(zy);
-    for (let k = y + 1; k < cols; k++) { const e = Math.exp((z[base + k] as number) - max); sum += e; rest += e; sq += e * e; }
+  for (let k = 0; k < cols; k++) { const e = Math.exp((z[base + k] as number) - max); probRow[k] = e; sum += e; }
+  const inv = 1 / sum;
+  let brier = 0;
+  for (let k = 0; k < cols; k++) {
+    const v = (probRow[k] as number) * inv;
+    probRow[k] = v;
+    const d = k === y ? v - 1 : v;
+    brier += d * d;
   }
-  out[0] = 1 / sum; // exp(z_best − max) = 1
-  out[1] = best;
-  out[2] = (sq + rest * rest) / (sum * sum);
+  out[0] = probRow[best] as number; out[1] = best; out[2] = brier;
   out[3] = Math.log(sum) + max - (z[base + y] as number);
 }
 

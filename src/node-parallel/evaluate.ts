@@ -6,12 +6,12 @@
  * bit-identical to the single-thread path for any number of threads.
  */
 import * as os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { CalibraError } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
 import { MetricAccumulator, type AccumulatorSnapshot, type EvaluateOptions } from '../metrics/evaluate.js';
 import { BLOCK_ROWS } from '../metrics/partial.js';
-import type { WorkerError, WorkerReply, WorkerTask } from './protocol.js';
+import type { WorkerReply, WorkerTask } from './protocol.js';
+import { rebuildError, sharedData, startWorker } from './shared.js';
 
 /** Inputs with more elements than this use several threads by default. */
 export const PARALLEL_MIN_ELEMENTS = 2e7;
@@ -37,28 +37,6 @@ export interface ParallelOptions extends EvaluateOptions {
   readonly onProgress?: (fraction: number) => void;
 }
 
-/** Copies the matrix into a SharedArrayBuffer unless it already lives in one. Cost O(N·K) when copying. */
-function shared(m: Matrix): { buffer: SharedArrayBuffer; byteOffset: number; type: 'f4' | 'f8' } {
-  const type = m.data instanceof Float32Array ? 'f4' : 'f8';
-  if (m.data.buffer instanceof SharedArrayBuffer) return { buffer: m.data.buffer, byteOffset: m.data.byteOffset, type };
-  const buffer = new SharedArrayBuffer(m.data.byteLength);
-  (type === 'f4' ? new Float32Array(buffer) : new Float64Array(buffer)).set(m.data);
-  return { buffer, byteOffset: 0, type };
-}
-
-/** Starts the worker script: compiled JavaScript, or (under tsx/vitest, from source) TypeScript through tsx's loader. */
-function startWorker(task: WorkerTask): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./metrics-worker.js', import.meta.url), { workerData: task });
-  const entry = JSON.stringify(new URL('./metrics-worker.ts', import.meta.url).href);
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${entry}); })`;
-  return new Worker(boot, { eval: true, workerData: task });
-}
-
-function toError(e: WorkerError): Error {
-  if (e.code === null) return new Error(e.message);
-  return new CalibraError(e.code, e.message, { ...(e.source !== undefined ? { source: e.source } : {}), ...(e.where !== undefined ? { where: e.where } : {}), ...(e.fix !== undefined ? { fix: e.fix } : {}) });
-}
-
 /**
  * The accumulator of `ids` over every row of `matrix` (logits or probabilities), computed by
  * `opts.threads` worker threads. Equals `new MetricAccumulator(ids, K, opts).addLogits(matrix, labels)`
@@ -73,7 +51,7 @@ export async function evaluateParallel(kind: 'logits' | 'probs', matrix: Matrix,
   const threads = Math.max(1, Math.min(Math.floor(opts.threads), blocks));
   if (threads <= 1) return kind === 'logits' ? acc.addLogits(matrix, labels) : acc.addProbs(matrix, labels);
   if (labels.length < matrix.rows) throw new CalibraError('E_SHAPE', `${matrix.rows} rows but only ${labels.length} labels`, { fix: 'give one label per row' });
-  const mem = shared(matrix);
+  const mem = sharedData(matrix);
   const options: EvaluateOptions = { ...(opts.edges !== undefined ? { edges: opts.edges } : {}), ...(opts.keepSamples !== undefined ? { keepSamples: opts.keepSamples } : {}) };
   const waiting = new Map<number, AccumulatorSnapshot>();
   let next = 0;
@@ -82,7 +60,7 @@ export async function evaluateParallel(kind: 'logits' | 'probs', matrix: Matrix,
     const mine: number[] = [];
     for (let j = w; j < blocks; j += threads) mine.push(j);
     const task: WorkerTask = { kind, type: mem.type, buffer: mem.buffer, byteOffset: mem.byteOffset, rows: matrix.rows, cols: matrix.cols, labels, ids: [...ids], options, blocks: mine };
-    const worker = startWorker(task);
+    const worker = startWorker('metrics-worker', task);
     const fail = (block: number, error: Error): void => {
       if (firstError === null || block < firstError.block) firstError = { block, error };
       void worker.terminate();
@@ -98,7 +76,7 @@ export async function evaluateParallel(kind: 'logits' | 'probs', matrix: Matrix,
           next++;
           opts.onProgress?.(Math.min(1, (next * BLOCK_ROWS) / matrix.rows));
         }
-      } else if (reply.kind === 'error') fail(reply.block, toError(reply.error));
+      } else if (reply.kind === 'error') fail(reply.block, rebuildError(reply.error));
       else { void worker.terminate(); resolve(); }
     });
     worker.on('error', (e) => fail(mine[0] ?? 0, e));

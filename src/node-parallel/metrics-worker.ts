@@ -3,17 +3,16 @@
  * a matrix held in a SharedArrayBuffer and posts one snapshot per block, in its own row order. Node only.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { CalibraError } from '../errors.js';
 import type { FloatArray, Matrix } from '../math/matrix.js';
 import { MetricAccumulator } from '../metrics/evaluate.js';
 import { BLOCK_ROWS } from '../metrics/partial.js';
 import type { WorkerTask, WorkerReply } from './protocol.js';
+import { serializeError, viewShared } from './shared.js';
 
 function run(task: WorkerTask): void {
   const port = parentPort;
   if (port === null) return;
-  const count = task.rows * task.cols;
-  const data: FloatArray = task.type === 'f4' ? new Float32Array(task.buffer, task.byteOffset, count) : new Float64Array(task.buffer, task.byteOffset, count);
+  const data: FloatArray = viewShared(task, task.rows * task.cols);
   const acc = new MetricAccumulator(task.ids, task.cols, task.options);
   for (const j of task.blocks) {
     const start = j * BLOCK_ROWS;
@@ -26,9 +25,7 @@ function run(task: WorkerTask): void {
       const reply: WorkerReply = { kind: 'block', block: j, snapshot: acc.snapshot() };
       port.postMessage(reply);
     } catch (e) {
-      const error = e instanceof CalibraError
-        ? { code: e.code, message: e.message, ...(e.source !== undefined ? { source: e.source } : {}), ...(e.where !== undefined ? { where: e.where } : {}), ...(e.fix !== undefined ? { fix: e.fix } : {}) }
-        : { code: null, message: e instanceof Error ? e.message : String(e) };
+      const error = serializeError(e);
       const reply: WorkerReply = { kind: 'error', block: j, error };
       port.postMessage(reply);
       return;

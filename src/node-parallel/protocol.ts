@@ -33,3 +33,21 @@ export type WorkerReply =
   | { readonly kind: 'block'; readonly block: number; readonly snapshot: AccumulatorSnapshot }
   | { readonly kind: 'error'; readonly block: number; readonly error: WorkerError }
   | { readonly kind: 'done' };
+
+/** One apply worker's job: rows start..end of the shared logits, written into the shared output. */
+export interface ApplyTask {
+  /** The fitted model's JSON text (as `calibra fit` writes it). */
+  readonly model: string;
+  readonly type: 'f4' | 'f8';
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  readonly rows: number;
+  readonly cols: number;
+  readonly start: number;
+  readonly end: number;
+  /** N×K float64 output. */
+  readonly out: SharedArrayBuffer;
+}
+
+/** What an apply worker posts once. */
+export type ApplyReply = { readonly kind: 'done' } | { readonly kind: 'error'; readonly error: WorkerError };

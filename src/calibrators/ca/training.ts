@@ -197,6 +197,8 @@ export function trainCa(shape: NetShape, d: CaTrainData, opts: CaOptions, hooks:
   if (guarded > 0) warnings.push(`${guarded} batch(es) were all-correct or all-wrong: balanced weights were all 0 (NaN in the published code); used unit weights`);
   if (shape.head === 'clamp' && dead0 > 0.5) warnings.push(`at initialisation ${(100 * dead0).toFixed(1)}% of samples had a raw output outside [0.1, 10] (clamp dead zone, zero gradient); robust mode avoids this`);
   let converged = true;
+  const deadEnd = deadFraction(shape, params, d, trainIds, ws);
+  if (deadEnd > 0.5) { converged = false; warnings.push(`after training ${(100 * deadEnd).toFixed(1)}% of samples sit at the clamp bound (T = 0.1 or 10) with zero gradient; use mode=robust or head=sigmoid`); }
   if (robust && !stoppedEarly) { converged = false; warnings.push(`robust mode: held-out ${opts.select} still improving after ${opts.epochs} epochs; raise epochs`); }
   if (!robust) {
     const tl = curves.trainLoss;

@@ -113,6 +113,15 @@ describe('ca: guarantees of the fitted model', () => {
     try { caModelFromJSON(broken); expect.unreachable(); } catch (e) { expect(isCalibraError(e, 'E_MODEL_INVALID')).toBe(true); }
   });
 
+  it('faithful mode reports a start in the clamp dead zone as a warning and not converged (ca-method.md §8.3)', () => {
+    const init = new Float64Array(71);
+    init[70] = -5; // raw output -5 for every sample: T = 0.1, zero gradient
+    const r = fitCa(train, { mode: 'faithful' }, { seed: 1 }, { initParams: init });
+    expect(r.converged).toBe(false);
+    expect(r.warnings.join(' ')).toMatch(/100\.0% of samples had a raw output outside \[0\.1, 10\]/);
+    expect(Array.from(r.model.predictTemperatures(train)).every((t) => t === 0.1)).toBe(true);
+  });
+
   it('faithful mode with PyTorch-default init leaves temperatures near where they started at lr 1e-4 (ca-method.md §8.2)', () => {
     const r = fitCa(train, { mode: 'faithful' }, { seed: 12 });
     expect(r.iterations).toBe(10);
