@@ -29,13 +29,19 @@ export async function predictParallel(model: FittedCalibrator, logits: Matrix, t
     const end = Math.floor(((w + 1) * rows) / n);
     const task: ApplyTask = { model: text, ...mem, rows, cols, start, end, out };
     const worker = startWorker('apply-worker', task);
-    worker.on('message', (reply: ApplyReply) => {
-      if (reply.kind === 'error') errors.push({ start, error: rebuildError(reply.error) });
-      void worker.terminate();
+    let settled = false;
+    const settle = (error: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      if (error !== null) errors.push({ start, error });
       resolve();
+    };
+    worker.on('message', (reply: ApplyReply) => {
+      settle(reply.kind === 'error' ? rebuildError(reply.error) : null);
+      void worker.terminate();
     });
-    worker.on('error', (e) => { errors.push({ start, error: e }); resolve(); });
-    worker.on('exit', () => resolve());
+    worker.on('error', (e) => settle(e));
+    worker.on('exit', () => settle(new Error(`predictParallel: a worker stopped before writing rows ${start}..${end - 1}`)));
   })));
   if (errors.length > 0) throw (errors.sort((a, b) => a.start - b.start)[0] as { error: Error }).error;
   return { data: new Float64Array(out), rows, cols };
