@@ -21,7 +21,7 @@ export interface W6Spec {
   readonly views: readonly string[];
   /** Seed of the per-image draws. */
   readonly seed: number;
-  /** Threads each side may use (onnxruntime intra-op threads are fixed at 1 by OnnxClassifier; torch is set to this). */
+  /** Threads each side may use: onnxruntime intra-op threads (`OnnxClassifier` option `threads`) and torch.set_num_threads. */
   readonly threads: number;
   /** Rows of original logits calibra writes (`ort-logits.npy`) for the reference side to compare against. */
   readonly checkRows: number;

@@ -36,7 +36,7 @@ export async function w6Workload(name: string, dir: string): Promise<() => Promi
   const preprocess = existsSync(manifest) ? parsePreprocessJson(readFileSync(manifest, 'utf8'), manifest) : DEFAULT_PREPROCESS;
   const ds = await loadDataset('fashion-mnist:test', { fashionMnistDir: spec.datasetDir });
   if (ds.count < spec.count) throw new Error(`W6: ${ds.source} has ${ds.count} images, spec wants ${spec.count}`);
-  const clf = await OnnxClassifier.load(spec.model, preprocess);
+  const clf = await OnnxClassifier.load(spec.model, preprocess, spec.model, { threads: spec.threads });
   const indices = Int32Array.from({ length: spec.count }, (_, i) => i);
   // Untimed warm-up on the first 256 images (JIT, onnxruntime's first call); reference.py does the same.
   await computeViewsLogits(clf, ds, { views, seed: spec.seed, indices: indices.subarray(0, Math.min(256, spec.count)) }, { batchSize: spec.batchSize });

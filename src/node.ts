@@ -4,3 +4,5 @@
  * `.npy` chunks and views files.
  */
 export * from './data/files.js';
+export { defaultThreads, evaluateParallel, PARALLEL_MIN_ELEMENTS, DEFAULT_MAX_THREADS, type ParallelOptions } from './node-parallel/evaluate.js';
+export { predictParallel } from './node-parallel/apply.js';

@@ -6,11 +6,12 @@
 import * as path from 'node:path';
 import { CalibraError } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
-import { writeFileAtomic, type WriteOptions } from './atomic.js';
+import { createAtomicWriter, writeFileAtomic, type WriteOptions } from './atomic.js';
+import { descrOf, HOST_LITTLE_ENDIAN } from './dtype.js';
 import { formatCsvMatrix, parseCsvMatrix } from './csv.js';
 import { formatJsonMatrix, parseJsonArray, type JsonArrayKey } from './json.js';
 import { readInputFile } from './read-file.js';
-import { encodeNpy, parseNpy } from './npy.js';
+import { encodeNpy, encodeNpyHeader, parseNpy } from './npy.js';
 import { parseNpz } from './npz.js';
 import { arrayToLabels, arrayToLogits, arrayToProbs, checkSameRows, DEFAULT_PROBS_TOLERANCE, type FloatStorage, type NumericArray } from './validate.js';
 
@@ -131,11 +132,25 @@ export function checkLabelsMatch(m: Matrix, labels: Int32Array, matrixFile: stri
 /**
  * Saves a matrix atomically, the format chosen by extension: `.npy` (`<f8` for Float64Array data, `<f4` for
  * Float32Array), `.csv` (no header, shortest round-trip numbers) or `.json` (array of rows).
- * Replaces an existing file only with `force`. Cost: O(rows * cols).
+ * Replaces an existing file only with `force`. A `.npy` is written as header + the matrix's own bytes
+ * (no in-memory copy of the file). Cost: O(rows * cols).
  */
 export function saveMatrix(file: string, m: Matrix, opts: WriteOptions & { readonly header?: readonly string[] } = {}): void {
   const ext = path.extname(file).toLowerCase();
   let out: Uint8Array | string;
+  if (ext === '.npy' && HOST_LITTLE_ENDIAN && m.data.length === m.rows * m.cols) {
+    // header, then the items straight from memory: no copy of a possibly large matrix
+    const writer = createAtomicWriter(file, { force: opts.force ?? false });
+    try {
+      writer.write(encodeNpyHeader(descrOf(m.data), [m.rows, m.cols]));
+      writer.write(new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength));
+      writer.commit();
+    } catch (e) {
+      writer.abort();
+      throw e;
+    }
+    return;
+  }
   if (ext === '.npy') out = encodeNpy({ shape: [m.rows, m.cols], data: m.data });
   else if (ext === '.csv') out = formatCsvMatrix(m, opts.header !== undefined ? { header: opts.header } : {});
   else if (ext === '.json') {

@@ -203,13 +203,28 @@ export function encodeNpy(input: NpyInput): Uint8Array {
   const { descr, body } = Array.isArray(input.data)
     ? (({ descr: d, bytes }) => ({ descr: d, body: bytes }))(encodeStrings(input.data as readonly string[]))
     : { descr: descrOf(input.data as NpyNumericData), body: encodeItems(input.data as NpyNumericData) };
-  const shapeText = input.shape.length === 1 ? `(${input.shape[0] as number},)` : `(${input.shape.join(', ')})`;
+  const header = encodeNpyHeader(descr, input.shape);
+  const out = new Uint8Array(header.length + body.length);
+  out.set(header, 0);
+  out.set(body, header.length);
+  return out;
+}
+
+/**
+ * The `.npy` preamble and header (format 1.0, or 2.0 when the header would not fit) of a C-order array
+ * with descriptor `descr` and `shape`, padded so the data starts on a 64-byte boundary; the raw items
+ * follow it directly. Lets a writer stream the data without building the whole file in memory.
+ * Cost: O(header length).
+ * @example encodeNpyHeader('<f8', [2, 3]).length // 128
+ */
+export function encodeNpyHeader(descr: string, shape: readonly number[]): Uint8Array {
+  const shapeText = shape.length === 1 ? `(${shape[0] as number},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const v1 = Math.ceil((10 + dict.length + 1) / 64) * 64 - 10 <= 0xffff;
   const pre = v1 ? 10 : 12;
   const total = Math.ceil((pre + dict.length + 1) / 64) * 64;
   dict = dict.padEnd(total - pre - 1, ' ') + '\n';
-  const out = new Uint8Array(total + body.length);
+  const out = new Uint8Array(total);
   out.set(MAGIC, 0);
   out[6] = v1 ? 1 : 2;
   out[7] = 0;
@@ -218,7 +233,6 @@ export function encodeNpy(input: NpyInput): Uint8Array {
   out[9] = (len >> 8) & 0xff;
   if (!v1) { out[10] = (len >> 16) & 0xff; out[11] = (len >>> 24) & 0xff; }
   for (let i = 0; i < len; i++) out[pre + i] = dict.charCodeAt(i);
-  out.set(body, total);
   return out;
 }
 

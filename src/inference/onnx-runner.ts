@@ -26,6 +26,18 @@ export function batchSizeForBudget(valuesPerSample: number, budgetBytes: number)
   return Math.max(1, Math.min(1024, Math.floor(budgetBytes / per)));
 }
 
+/** Largest accepted `threads`. */
+export const MAX_THREADS = 256;
+
+/** Options of a classifier session. */
+export interface ClassifierOptions {
+  /**
+   * onnxruntime intra-op threads (`intraOpNumThreads`) used inside each model call; default 1. Inter-op
+   * threads stay 1 (the zoo graphs are sequential). The view and preprocessing code is single-threaded.
+   */
+  readonly threads?: number;
+}
+
 /** Options for one inference pass. */
 export interface RunOptions {
   /** Images per ONNX call; default from `memoryBudgetBytes` (default 256 MiB) by batchSizeForBudget. */
@@ -61,14 +73,19 @@ export class OnnxClassifier {
 
   /**
    * Loads an ONNX model from a path or bytes. Throws E_IO / E_FORMAT naming the file when onnxruntime
-   * cannot read it. Cost: the session creation (milliseconds for the zoo models).
+   * cannot read it, E_OPTION for a bad `threads`. Cost: the session creation (milliseconds for the zoo models).
    */
-  static async load(model: string | Uint8Array, preprocess: PreprocessConfig, source = typeof model === 'string' ? model : 'model.onnx'): Promise<OnnxClassifier> {
+  static async load(model: string | Uint8Array, preprocess: PreprocessConfig, source = typeof model === 'string' ? model : 'model.onnx', options: ClassifierOptions = {}): Promise<OnnxClassifier> {
+    const threads = options.threads ?? 1;
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+      throw new CalibraError('E_OPTION', `threads must be an integer in 1..${MAX_THREADS}, got ${threads}`, { source, fix: 'give --threads 1 (the default) up to the number of CPU cores' });
+    }
+    const sessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1 };
     let session: ort.InferenceSession;
     try {
       session = typeof model === 'string'
-        ? await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1 })
-        : await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+        ? await ort.InferenceSession.create(model, sessionOptions)
+        : await ort.InferenceSession.create(model, sessionOptions);
     } catch (e) {
       const msg = (e as Error).message;
       const code = /no such file|ENOENT|doesn't exist|not exist|File doesn't/i.test(msg) ? 'E_IO' : 'E_FORMAT';

@@ -186,17 +186,29 @@ export function writeImageTensor(image: Image, cfg: PreprocessConfig, out: Float
   const nc = cfg.channels === 'grey' ? 1 : 3;
   const src = img.data;
   const sc = img.channels;
+  const scale = cfg.scale;
+  const nchw = cfg.layout === 'nchw';
+  // One branch-free loop per channel; the value expression is the same in every case, (v·scale − mean) / std
+  // in float64 stored as float32, so each path gives the same bits.
   for (let c = 0; c < nc; c++) {
     const mean = (cfg.mean.length === 1 ? cfg.mean[0] : cfg.mean[c]) as number;
     const std = (cfg.std.length === 1 ? cfg.std[0] : cfg.std[c]) as number;
     const srcC = cfg.channels === 'bgr' ? 2 - c : c;
-    for (let p = 0; p < hw; p++) {
-      let v: number;
-      if (sc === 1) v = src[p] as number;
-      else if (nc === 1) v = LUMA[0] * (src[3 * p] as number) + LUMA[1] * (src[3 * p + 1] as number) + LUMA[2] * (src[3 * p + 2] as number);
-      else v = src[3 * p + srcC] as number;
-      const idx = cfg.layout === 'nchw' ? c * hw + p : p * nc + c;
-      out[offset + idx] = (v * cfg.scale - mean) / std;
+    const base = offset + (nchw ? c * hw : c);
+    const step = nchw ? 1 : nc;
+    if (sc === 1 && nc === 1 && scale === 1 && mean === 0 && std === 1) {
+      // (v·1 − 0) / 1 is v exactly (−0 stays −0): a plain copy of the float32 values.
+      if (step === 1) out.set(src, base);
+      else for (let p = 0; p < hw; p++) out[base + p * step] = src[p] as number;
+    } else if (sc === 1) {
+      for (let p = 0; p < hw; p++) out[base + p * step] = ((src[p] as number) * scale - mean) / std;
+    } else if (nc === 1) {
+      for (let p = 0; p < hw; p++) {
+        const v = LUMA[0] * (src[3 * p] as number) + LUMA[1] * (src[3 * p + 1] as number) + LUMA[2] * (src[3 * p + 2] as number);
+        out[base + p * step] = (v * scale - mean) / std;
+      }
+    } else {
+      for (let p = 0; p < hw; p++) out[base + p * step] = ((src[3 * p + srcC] as number) * scale - mean) / std;
     }
   }
   return hw * nc;

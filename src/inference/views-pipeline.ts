@@ -11,12 +11,16 @@ import { CalibraError } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
 import type { Rng } from '../math/rng.js';
 import type { ImageDataset } from '../datasets/types.js';
-import type { Image } from '../views/image.js';
-import { applyView, parseViewId, type ViewParams } from '../views/registry.js';
-import { imageRng } from '../views/seed.js';
+import { createImage, type Image } from '../views/image.js';
+import { parseViewId, viewSpecs, type ViewId, type ViewParams } from '../views/registry.js';
+import { imageRng, imageRngStream } from '../views/seed.js';
 import type { RunOptions } from './onnx-runner.js';
 
-/** What the pipeline needs from a model: batched logits for images (OnnxClassifier implements it). */
+/**
+ * What the pipeline needs from a model: batched logits for images (OnnxClassifier implements it).
+ * Contract: the image returned by `getImage(i)` is read only until the next `getImage` call (the pipeline
+ * reuses its pixel buffers from image to image).
+ */
 export interface ImageClassifier {
   logits(count: number, getImage: (i: number) => Image, opts?: RunOptions): Promise<Matrix<Float64Array>>;
 }
@@ -58,6 +62,9 @@ function drawKey(view: string, param: string): string {
   return `${view}_${param}`.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
+/** The draw slots of one view: param name → slot, filled on first use (no key building per image). */
+type SlotCache = Map<string, { shape: number[]; data: Float64Array }>;
+
 /**
  * Runs the classifier on the original images and on each view, in batches. Cost: (1 + #views) model passes
  * over the selected images plus the pixel work of the views; memory O(N·K·(1+#views)).
@@ -72,11 +79,31 @@ export async function computeViewsLogits(clf: ImageClassifier, ds: ImageDataset,
 
   // Corrupted images are computed once and kept (1 + #views passes read them) unless that would take more
   // than CORRUPTION_CACHE_BYTES; then they are recomputed, with the same per-image draws.
+  // Without a corruption, each image is decoded (u8 / maxValue, as ds.image does) into one reused buffer.
   const corruption = req.corruption;
   const cache: (Image | undefined)[] = [];
   const cacheOk = corruption !== undefined && n * ds.width * ds.height * ds.channels * 4 <= CORRUPTION_CACHE_BYTES;
+  const per = ds.width * ds.height * ds.channels;
+  const pooled = corruption === undefined && ds.pixels.length === ds.count * per;
+  if (pooled) {
+    for (let i = 0; i < n; i++) {
+      const idx = indices[i] as number;
+      if (idx < 0 || idx >= ds.count) throw new CalibraError('E_OPTION', `dataset '${ds.name}': image index ${idx} is outside 0..${ds.count - 1}`);
+    }
+  }
+  const decoded = pooled ? createImage(ds.width, ds.height, ds.channels) : null;
+  // u8 → float32 by table: entry b is the float32 of b / maxValue, the value ds.image stores.
+  const toFloat = new Float32Array(256);
+  for (let b = 0; b < 256; b++) toFloat[b] = b / ds.maxValue;
   const base = (i: number): Image => {
     const idx = indices[i] as number;
+    if (decoded !== null) {
+      const d = decoded.data;
+      const px = ds.pixels;
+      const off = idx * per;
+      for (let k = 0; k < per; k++) d[k] = toFloat[px[off + k] as number] as number;
+      return decoded;
+    }
     if (corruption === undefined) return ds.image(idx);
     const hit = cache[i];
     if (hit !== undefined) return hit;
@@ -87,19 +114,31 @@ export async function computeViewsLogits(clf: ImageClassifier, ds: ImageDataset,
 
   const draws = new Map<string, { shape: number[]; data: Float64Array }>();
   const notes = new Set<string>();
-  const record = (view: string, i: number, params: ViewParams): void => {
-    for (const [k, v] of Object.entries(params)) {
-      const vals = typeof v === 'number' ? [v] : typeof v === 'boolean' ? [v ? 1 : 0] : Array.isArray(v) ? (v as readonly number[]) : null;
-      if (vals === null) continue;
-      const key = drawKey(view, k);
-      let slot = draws.get(key);
-      if (slot === undefined) {
-        slot = { shape: typeof v === 'number' || typeof v === 'boolean' ? [n] : [n, vals.length], data: new Float64Array(n * vals.length) };
-        draws.set(key, slot);
+  const record = (view: string, slots: SlotCache, i: number, params: ViewParams): void => {
+    for (const k in params) {
+      const v = params[k];
+      let slot = slots.get(k);
+      if (typeof v === 'number' || typeof v === 'boolean') {
+        if (slot === undefined) slot = slotFor(view, k, [n]);
+        slots.set(k, slot);
+        slot.data[i * (slot.shape[1] ?? 1)] = typeof v === 'number' ? v : v ? 1 : 0;
+      } else if (Array.isArray(v)) {
+        const vals = v as readonly number[];
+        if (slot === undefined) slot = slotFor(view, k, [n, vals.length]);
+        slots.set(k, slot);
+        const width = slot.shape[1] ?? 1;
+        for (let j = 0; j < Math.min(width, vals.length); j++) slot.data[i * width + j] = vals[j] as number;
       }
-      const width = slot.shape[1] ?? 1;
-      for (let j = 0; j < Math.min(width, vals.length); j++) slot.data[i * width + j] = vals[j] as number;
     }
+  };
+  const slotFor = (view: string, k: string, shape: number[]): { shape: number[]; data: Float64Array } => {
+    const key = drawKey(view, k);
+    let slot = draws.get(key);
+    if (slot === undefined) {
+      slot = { shape, data: new Float64Array(n * (shape[1] ?? 1)) };
+      draws.set(key, slot);
+    }
+    return slot;
   };
 
   const passes = 1 + names.length;
@@ -108,11 +147,28 @@ export async function computeViewsLogits(clf: ImageClassifier, ds: ImageDataset,
   const viewLogits: Matrix<Float64Array>[] = [];
   for (let v = 0; v < names.length; v++) {
     const name = names[v] as string;
-    const id = ids[v] as string;
+    const id = ids[v] as ViewId;
+    const spec = viewSpecs[id];
+    // One scratch image per view pass, reused for every image (rotation and jitter write into it); it is
+    // made on the first image so it has that image's shape (corruptions keep the dataset's shape).
+    let scratch: Image | null = null;
+    let noted = '';
+    const rngFor = imageRngStream(req.seed, name);
+    const slots: SlotCache = new Map();
     const logits = await clf.logits(n, (i) => {
-      const res = applyView(id, base(i), imageRng(req.seed, name, indices[i] as number));
-      record(name, i, res.params);
-      if (res.identities.length > 0) notes.add(`${name}: ${[...res.identities].sort().join(', ')} left grey images unchanged (identity)`);
+      const img = base(i);
+      if (scratch === null || scratch.width !== img.width || scratch.height !== img.height || scratch.channels !== img.channels) {
+        scratch = createImage(img.width, img.height, img.channels);
+      }
+      const res = spec.apply(img, spec.sample(rngFor(indices[i] as number), img.height, img.width), scratch);
+      record(name, slots, i, res.params);
+      if (res.identities.length > 0) {
+        const key = res.identities.join(',');
+        if (key !== noted) {
+          noted = key;
+          notes.add(`${name}: ${[...res.identities].sort().join(', ')} left grey images unchanged (identity)`);
+        }
+      }
       return res.image;
     }, { ...opts, onProgress: progress(v + 1) });
     if (logits.cols !== original.cols) throw new CalibraError('E_SHAPE', `view '${name}' gave ${logits.cols} classes, the original ${original.cols}`);

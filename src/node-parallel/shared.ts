@@ -29,8 +29,8 @@ export function viewShared(d: SharedMatrixData, count: number): Float32Array | F
 
 /**
  * Starts `name` (a sibling module of this file) as a worker: the compiled `.js`, or, when calibra runs from
- * TypeScript sources (tsx, vitest), the `.ts` file through tsx's loader. Cost: one thread start (~30 ms
- * compiled; about a second from sources).
+ * TypeScript sources (tsx, vitest), the `.ts` file through tsx's loader. Cost: one thread start (0.1–0.2 s
+ * compiled on a loaded machine; about a second from sources).
  */
 export function startWorker(name: string, workerData: unknown): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, import.meta.url), { workerData });

@@ -4,6 +4,7 @@
  * contrast, saturation, hue), each clamping to [0, 1] immediately. Spec: views-and-corruptions §1.3–1.4.
  */
 import { createImage, type Image } from './image.js';
+import { CalibraError } from '../errors.js';
 
 /** torchvision's `rgb_to_grayscale` tensor weights (they sum to 0.9999). */
 export const LUMA_WEIGHTS: readonly [number, number, number] = [0.2989, 0.587, 0.114];
@@ -32,10 +33,12 @@ function clamp(v: number): number { return v < 0 ? 0 : v > 1 ? 1 : v; }
 /** Brightness: clamp(b·x, 0, 1) (torchvision `adjust_brightness`). O(W·H·C). */
 export function adjustBrightness(img: Image, factor: number): Image {
   const out = createImage(img.width, img.height, img.channels);
-  const s = img.data;
-  const o = out.data;
-  for (let i = 0; i < s.length; i++) o[i] = clamp(factor * (s[i] as number));
+  brightnessInto(img.data, out.data, factor);
   return out;
+}
+
+function brightnessInto(s: Float32Array, o: Float32Array, factor: number): void {
+  for (let i = 0; i < s.length; i++) o[i] = clamp(factor * (s[i] as number));
 }
 
 /** Mean of the greyscale image (one scalar), accumulated in float64 over float32 luma values. */
@@ -59,13 +62,17 @@ export function meanLuma(img: Image): number {
  * @example adjustContrast(img, 1) // equals img
  */
 export function adjustContrast(img: Image, factor: number): Image {
-  const m = Math.fround(meanLuma(img));
   const out = createImage(img.width, img.height, img.channels);
+  contrastInto(img, out.data, factor);
+  return out;
+}
+
+/** Contrast from `img` into `o` (may be `img.data`: the mean is taken before any write). */
+function contrastInto(img: Image, o: Float32Array, factor: number): void {
+  const m = Math.fround(meanLuma(img));
   const s = img.data;
-  const o = out.data;
   const k = (1 - factor) * m;
   for (let i = 0; i < s.length; i++) o[i] = clamp(factor * (s[i] as number) + k);
-  return out;
 }
 
 /**
@@ -75,9 +82,13 @@ export function adjustContrast(img: Image, factor: number): Image {
 export function adjustSaturation(img: Image, factor: number): Image {
   if (img.channels === 1) return img;
   const out = createImage(img.width, img.height, 3);
-  const s = img.data;
-  const o = out.data;
-  const n = img.width * img.height;
+  saturationInto(img.data, out.data, factor);
+  return out;
+}
+
+/** Saturation of RGB values `s` into `o` (may be `s`: each pixel is read before it is written). */
+function saturationInto(s: Float32Array, o: Float32Array, factor: number): void {
+  const n = s.length / 3;
   for (let i = 0; i < n; i++) {
     const r = s[3 * i] as number;
     const g = s[3 * i + 1] as number;
@@ -87,7 +98,6 @@ export function adjustSaturation(img: Image, factor: number): Image {
     o[3 * i + 1] = clamp(factor * g + l);
     o[3 * i + 2] = clamp(factor * b + l);
   }
-  return out;
 }
 
 /**
@@ -98,9 +108,13 @@ export function adjustSaturation(img: Image, factor: number): Image {
 export function adjustHue(img: Image, factor: number): Image {
   if (img.channels === 1) return img;
   const out = createImage(img.width, img.height, 3);
-  const s = img.data;
-  const o = out.data;
-  const n = img.width * img.height;
+  hueInto(img.data, out.data, factor);
+  return out;
+}
+
+/** Hue shift of RGB values `s` into `o` (may be `s`: each pixel is read before it is written). */
+function hueInto(s: Float32Array, o: Float32Array, factor: number): void {
+  const n = s.length / 3;
   for (let i = 0; i < n; i++) {
     const r = s[3 * i] as number;
     const g = s[3 * i + 1] as number;
@@ -139,7 +153,6 @@ export function adjustHue(img: Image, factor: number): Image {
     }
     o[3 * i] = ro; o[3 * i + 1] = go; o[3 * i + 2] = bo;
   }
-  return out;
 }
 
 /** The parameters of one ColorJitter draw: op order (0 brightness, 1 contrast, 2 saturation, 3 hue) and factors. */
@@ -152,18 +165,54 @@ export interface JitterParams {
 }
 
 /**
+ * Brightness and contrast of a grey image in either order, in two passes with the values of the op-by-op
+ * functions: brightness first keeps the float32 results and sums them for the contrast mean in one pass;
+ * contrast first takes the mean, then applies contrast (rounded to float32, as stored) and brightness.
+ */
+function greyBrightnessContrast(s: Float32Array, o: Float32Array, brightnessFirst: boolean, b: number, c: number): void {
+  const n = s.length;
+  let sum = 0;
+  if (brightnessFirst) {
+    for (let i = 0; i < n; i++) { o[i] = clamp(b * (s[i] as number)); sum += o[i] as number; }
+    const k = (1 - c) * Math.fround(sum / n);
+    for (let i = 0; i < n; i++) o[i] = clamp(c * (o[i] as number) + k);
+  } else {
+    for (let i = 0; i < n; i++) sum += s[i] as number;
+    const k = (1 - c) * Math.fround(sum / n);
+    for (let i = 0; i < n; i++) o[i] = clamp(b * Math.fround(clamp(c * (s[i] as number) + k)));
+  }
+}
+
+/**
  * Applies ColorJitter with explicit parameters, ops in `order`, each clamping (order matters).
  * Returns the image and the ops that were identities on a grey image ('saturation', 'hue').
- * Cost O(W·H·C) per op.
+ * The first op that changes pixels writes into `out` (or a new image), the rest work in place there, so
+ * one buffer serves the whole draw; `img` is never modified. With no pixel op (impossible for a valid
+ * order) the input itself is returned. Cost O(W·H·C) per op, no allocation when `out` is given.
  */
-export function colourJitter(img: Image, p: JitterParams): { image: Image; identities: string[] } {
+export function colourJitter(img: Image, p: JitterParams, out?: Image): { image: Image; identities: string[] } {
+  if (out !== undefined && (out === img || out.data === img.data || out.width !== img.width || out.height !== img.height || out.channels !== img.channels)) {
+    throw new CalibraError('E_SHAPE', `colourJitter: 'out' must be a separate ${img.width}×${img.height}×${img.channels} image`);
+  }
+  if (img.channels === 1) {
+    // Grey: saturation and hue are identities, brightness and contrast are fused into two passes.
+    const identities = p.order.filter((op) => op === 2 || op === 3).map((op) => (op === 2 ? 'saturation' : 'hue'));
+    const dst = out ?? createImage(img.width, img.height, 1);
+    greyBrightnessContrast(img.data, dst.data, p.order.indexOf(0) < p.order.indexOf(1), p.brightness, p.contrast);
+    return { image: dst, identities };
+  }
   let cur = img;
   const identities: string[] = [];
+  const target = (): Image => (cur === img ? out ?? createImage(img.width, img.height, img.channels) : cur);
   for (const op of p.order) {
-    if (op === 0) cur = adjustBrightness(cur, p.brightness);
-    else if (op === 1) cur = adjustContrast(cur, p.contrast);
-    else if (op === 2) { if (cur.channels === 1) identities.push('saturation'); else cur = adjustSaturation(cur, p.saturation); }
-    else if (op === 3) { if (cur.channels === 1) identities.push('hue'); else cur = adjustHue(cur, p.hue); }
+    if ((op === 2 || op === 3) && cur.channels === 1) { identities.push(op === 2 ? 'saturation' : 'hue'); continue; }
+    const dst = target();
+    if (op === 0) brightnessInto(cur.data, dst.data, p.brightness);
+    else if (op === 1) contrastInto(cur, dst.data, p.contrast);
+    else if (op === 2) saturationInto(cur.data, dst.data, p.saturation);
+    else if (op === 3) hueInto(cur.data, dst.data, p.hue);
+    else continue;
+    cur = dst;
   }
   return { image: cur, identities };
 }

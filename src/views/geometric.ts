@@ -12,22 +12,37 @@ export const ROTATION_ANGLES: readonly number[] = [-90, 90, 180];
  * Rotates counter-clockwise (as displayed, y down) by `angle` ∈ {0, ±90, 180, 270} degrees about the image
  * centre, keeping the size; out-of-image samples become 0. For square images it is an exact pixel
  * permutation (`rot90`). Source of the mapping: torchvision `rotate` (inverse affine grid, nearest,
- * round half to even). Cost O(W·H·C).
+ * round half to even). Writes into `out` when given (same shape, not `img`), else into a new image.
+ * Cost O(W·H·C): 0° and 180° (any size) and ±90° on square images are plain index permutations; ±90° on
+ * non-square images takes the general inverse-grid path (the same values).
  * @example rotate90(3×3 image [[1,2,3],[4,5,6],[7,8,9]], 90) // [[3,6,9],[2,5,8],[1,4,7]]
  */
-export function rotateRightAngle(img: Image, angle: number): Image {
+export function rotateRightAngle(img: Image, angle: number, out?: Image): Image {
   const a = ((angle % 360) + 360) % 360;
   if (a % 90 !== 0) {
     throw new CalibraError('E_OPTION', `rotateRightAngle: angle must be a multiple of 90 degrees, got ${angle}`);
   }
-  const cos = a === 0 ? 1 : a === 180 ? -1 : 0;
-  const sin = a === 90 ? 1 : a === 270 ? -1 : 0;
   const { width: W, height: H, channels: C } = img;
-  const out = createImage(W, H, C);
+  if (out !== undefined && (out === img || out.data === img.data || out.width !== W || out.height !== H || out.channels !== C)) {
+    throw new CalibraError('E_SHAPE', `rotateRightAngle: 'out' must be a separate ${W}×${H}×${C} image`);
+  }
+  const dst = out ?? createImage(W, H, C);
+  const s = img.data;
+  const o = dst.data;
+  if (a === 0) { o.set(s); return dst; }
+  if (a === 180) {
+    // sx = W−1−x, sy = H−1−y exactly (cx ± u is an integer): the pixel order reversed.
+    const n = W * H;
+    if (C === 1) for (let i = 0; i < n; i++) o[i] = s[n - 1 - i] as number;
+    else for (let i = 0; i < n; i++) { const si = (n - 1 - i) * C; for (let c = 0; c < C; c++) o[i * C + c] = s[si + c] as number; }
+    return dst;
+  }
+  if (W === H) { rotateSquare(s, o, W, C, a === 90); return dst; }
+  o.fill(0);
+  const cos = 0;
+  const sin = a === 90 ? 1 : -1;
   const cx = (W - 1) / 2;
   const cy = (H - 1) / 2;
-  const s = img.data;
-  const o = out.data;
   for (let y = 0; y < H; y++) {
     const v = y - cy;
     for (let x = 0; x < W; x++) {
@@ -40,7 +55,27 @@ export function rotateRightAngle(img: Image, angle: number): Image {
       for (let c = 0; c < C; c++) o[oi + c] = s[si + c] as number;
     }
   }
-  return out;
+  return dst;
+}
+
+/**
+ * ±90° on an N×N image as an index permutation: with cx = cy the inverse grid gives integers, for +90°
+ * (sx, sy) = (N−1−y, x) and for −90° (sx, sy) = (y, N−1−x). O(N²·C), no rounding.
+ */
+function rotateSquare(s: Float32Array, o: Float32Array, N: number, C: number, ccw: boolean): void {
+  for (let y = 0; y < N; y++) {
+    const row = y * N;
+    if (C === 1) {
+      if (ccw) { const sx = N - 1 - y; for (let x = 0; x < N; x++) o[row + x] = s[x * N + sx] as number; }
+      else { for (let x = 0; x < N; x++) o[row + x] = s[(N - 1 - x) * N + y] as number; }
+    } else {
+      for (let x = 0; x < N; x++) {
+        const si = (ccw ? x * N + (N - 1 - y) : (N - 1 - x) * N + y) * C;
+        const oi = (row + x) * C;
+        for (let c = 0; c < C; c++) o[oi + c] = s[si + c] as number;
+      }
+    }
+  }
 }
 
 /**

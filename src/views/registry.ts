@@ -39,8 +39,12 @@ export interface ViewSpec {
   readonly summary: string;
   /** Draws this view's parameters for an image of the given size, in the reference draw order. */
   sample(rng: Rng, height: number, width: number): ViewParams;
-  /** Applies the view with explicit parameters (pure). */
-  apply(img: Image, params: ViewParams): ViewResult;
+  /**
+   * Applies the view with explicit parameters; `img` is never modified. Rotation and colour jitter write
+   * into `out` when given (a separate image of the same shape, reused by the caller across images), so the
+   * returned image may be `out` (or `img` itself for identities); the other views allocate their result.
+   */
+  apply(img: Image, params: ViewParams, out?: Image): ViewResult;
 }
 
 function num(params: ViewParams, key: string, view: string): number {
@@ -63,7 +67,7 @@ export const viewSpecs: Readonly<Record<ViewId, ViewSpec>> = {
     id: 'rotation',
     summary: 'rotate counter-clockwise by a uniform choice of -90, 90 or 180 degrees (torchvision rotate, nearest, fill 0)',
     sample: (rng) => ({ angle: ROTATION_ANGLES[rng.int(ROTATION_ANGLES.length)] as number }),
-    apply: (img, p) => plain(rotateRightAngle(img, num(p, 'angle', 'rotation')), p),
+    apply: (img, p, out) => plain(rotateRightAngle(img, num(p, 'angle', 'rotation'), out), p),
   },
   'greyscale': {
     id: 'greyscale',
@@ -84,7 +88,7 @@ export const viewSpecs: Readonly<Record<ViewId, ViewSpec>> = {
       const h = Math.fround(rng.uniform(-JITTER.hue, JITTER.hue));
       return { order, brightness: b, contrast: c, saturation: s, hue: h };
     },
-    apply: (img, p) => {
+    apply: (img, p, out) => {
       const order = p['order'];
       if (!Array.isArray(order) || order.length !== 4 || [0, 1, 2, 3].some((k) => !order.includes(k))) {
         throw new CalibraError('E_OPTION', `view 'colour-jitter': parameter 'order' must be a permutation of 0..3, got ${JSON.stringify(order)}`);
@@ -96,7 +100,7 @@ export const viewSpecs: Readonly<Record<ViewId, ViewSpec>> = {
         saturation: num(p, 'saturation', 'colour-jitter'),
         hue: num(p, 'hue', 'colour-jitter'),
       };
-      const { image, identities } = colourJitter(img, jp);
+      const { image, identities } = colourJitter(img, jp, out);
       const params = identities.length > 0 ? { ...p, identityOps: identities.join(',') } : p;
       return { image, params, identityOnGrey: false, identities };
     },
@@ -148,10 +152,11 @@ export function parseViewId(text: string): ViewId {
 
 /**
  * Draws the view's parameters from `rng` and applies it. Use one Rng per image (`imageRng(seed, id, index)`)
- * so runs are reproducible. Cost: that of the view, O(W·H·C) for all but the blur.
+ * so runs are reproducible. `out` is an optional scratch image of the same shape that rotation and colour
+ * jitter write into (see ViewSpec.apply). Cost: that of the view, O(W·H·C) for all but the blur.
  * @example applyView('rotation', img, imageRng(0, 'rotation', 0)).params // e.g. { angle: 90 }
  */
-export function applyView(id: ViewId | string, image: Image, rng: Rng): ViewResult {
+export function applyView(id: ViewId | string, image: Image, rng: Rng, out?: Image): ViewResult {
   const spec = viewSpecs[parseViewId(id)];
-  return spec.apply(image, spec.sample(rng, image.height, image.width));
+  return spec.apply(image, spec.sample(rng, image.height, image.width), out);
 }

@@ -16,11 +16,18 @@ function mix32(z: number): number {
  * @example imageSeed(0, 'rotation', 0) === imageSeed(0, 'rotation', 0) // true
  */
 export function imageSeed(seed: number, name: string, index: number): number {
+  return indexSeed(streamSeed(seed, name), index);
+}
+
+/** The part of imageSeed that depends on (seed, name) only. O(|name|). */
+function streamSeed(seed: number, name: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  let z = mix32((h ^ mix32((seed >>> 0) + 0x9e3779b9)) >>> 0);
-  z = mix32((z + Math.imul((index >>> 0) ^ Math.floor(index / 4294967296), 0x9e3779b1)) >>> 0);
-  return z;
+  return mix32((h ^ mix32((seed >>> 0) + 0x9e3779b9)) >>> 0);
+}
+
+function indexSeed(z: number, index: number): number {
+  return mix32((z + Math.imul((index >>> 0) ^ Math.floor(index / 4294967296), 0x9e3779b1)) >>> 0);
 }
 
 /**
@@ -30,3 +37,14 @@ export function imageSeed(seed: number, name: string, index: number): number {
 export function imageRng(seed: number, name: string, index: number): Rng {
   return new Rng(imageSeed(seed, name, index));
 }
+
+/**
+ * `imageRng(seed, name, ·)` with the name hashed once: returns index → the same Rng as
+ * `imageRng(seed, name, index)`. For loops over many images. O(|name|) once, then O(1) per image.
+ * @example imageRngStream(7, 'rotation')(3).random() === imageRng(7, 'rotation', 3).random() // true
+ */
+export function imageRngStream(seed: number, name: string): (index: number) => Rng {
+  const z = streamSeed(seed, name);
+  return (index) => new Rng(indexSeed(z, index));
+}
+

@@ -70,4 +70,20 @@ describe('calibra views', () => {
     expect(await runCli(['views', '--model', 'models/fmnist-mlp.onnx', '--dataset', 'fashion-mnist-subset:test', '--corruption', 'rain:3', '--out', join(dir, 'z.npz')], io)).toBe(2);
     expect(existsSync(join(dir, 'z.npz'))).toBe(false);
   });
+
+  it('--threads 2 gives the logits of the default single thread (to float32 rounding); --threads 0 is E_USAGE', async () => {
+    const one = join(dir, 't1.npz');
+    const two = join(dir, 't2.npz');
+    const args = ['views', '--model', 'models/fmnist-mlp.onnx', '--dataset', 'fashion-mnist-subset:test', '--limit', '8', '--quiet'];
+    expect(await runCli([...args, '--out', one], memoryIo())).toBe(0);
+    expect(await runCli([...args, '--threads', '2', '--out', two], memoryIo())).toBe(0);
+    const a = loadViewsFile(one);
+    const b = loadViewsFile(two);
+    Array.from(a.original.data).forEach((x, i) => expect(b.original.data[i]).toBeCloseTo(x, 4));
+    Array.from(a.views.logits[0]?.data ?? []).forEach((x, i) => expect(b.views.logits[0]?.data[i]).toBeCloseTo(x, 4));
+    const io = memoryIo();
+    expect(await runCli([...args, '--threads', '0', '--out', join(dir, 't0.npz')], io)).toBe(2);
+    expect(io.err()).toContain('E_USAGE');
+    expect(existsSync(join(dir, 't0.npz'))).toBe(false);
+  });
 });

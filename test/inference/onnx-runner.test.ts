@@ -95,3 +95,21 @@ describe('batchSizeForBudget', () => {
     expect(batchSizeForBudget(1e9, 1)).toBe(1);
   });
 });
+
+describe('OnnxClassifier threads option', () => {
+  it('refuses threads outside 1..MAX_THREADS (E_OPTION) and runs with threads 2', async () => {
+    const kernel = Float32Array.from({ length: 8 }, (_, i) => i - 3.5);
+    const m = buildZooOnnx({ name: 't', inputShape: [1, 2, 2], numClasses: 2, docString: 't', layers: [{ kind: 'flatten' }, { kind: 'dense', inDim: 4, outDim: 2, kernel, bias: new Float32Array(2), relu: false }] });
+    const pre = resolvePreprocess({ channels: 'grey' });
+    for (const threads of [0, 1.5, -1, 1e6]) {
+      await expect(OnnxClassifier.load(m, pre, 't.onnx', { threads })).rejects.toSatisfy((e: unknown) => isCalibraError(e) && e.code === 'E_OPTION');
+    }
+    const clf = await OnnxClassifier.load(m, pre, 't.onnx', { threads: 2 });
+    const img = createImage(2, 2, 1, Float32Array.of(0.5, 0.25, 1, 0));
+    // kernel is 4×2 row-major [in, out]: out0 = Σ x_i·k[2i], out1 = Σ x_i·k[2i+1]
+    const want = [0.5 * -3.5 + 0.25 * -1.5 + 1 * 0.5 + 0, 0.5 * -2.5 + 0.25 * -0.5 + 1 * 1.5 + 0];
+    const got = Array.from((await clf.logits(1, () => img)).data);
+    got.forEach((v, j) => expect(v).toBeCloseTo(want[j] as number, 5));
+    await clf.close();
+  });
+});

@@ -50,6 +50,8 @@ export async function runBitexactCases(): Promise<Record<string, number[]>> {
   await add('fmnist-mlp', mlp, mlpPre, fm, { views: ALL, seed: 0, indices: idx }, 10);
   await add('fmnist-mlp-noise', mlp, mlpPre, fm, { views: ['rotation', 'colorjitter'], seed: 3, indices: idx.subarray(0, 8), corruption: parseCorruptionArg('gaussian_noise:3') }, 5);
   await add('grey-5x4', linear(4, 5, 1, 4), resolvePreprocess({ channels: 'grey' }), toy(5, 4, 1, 12), { views: ALL, seed: 7 }, 5);
+  await add('grey-7x7-normalised', linear(7, 7, 1, 4), resolvePreprocess({ channels: 'grey', scale: 255, mean: [33], std: [64] }), toy(7, 7, 1, 9), { views: ALL, seed: 19 }, 4);
+  await add('grey-to-rgb-nhwc', linear(6, 6, 3, 4, true), resolvePreprocess({ channels: 'rgb', layout: 'nhwc' }), toy(6, 6, 1, 9), { views: ALL, seed: 23 }, 4);
   await add('rgb-6x6', linear(6, 6, 3, 4), resolvePreprocess({ channels: 'rgb', mean: [0.4, 0.5, 0.6], std: [0.2, 0.25, 0.3] }), toy(6, 6, 3, 12), { views: ALL, seed: 11 }, 4);
   await add('rgb-5x3-bgr-nhwc', linear(3, 5, 3, 4, true), resolvePreprocess({ channels: 'bgr', layout: 'nhwc', scale: 255, mean: [100], std: [50] }), toy(5, 3, 3, 10), { views: ALL, seed: 13 }, 3);
   await add('rgb-to-grey-resized', linear(8, 8, 1, 4), resolvePreprocess({ channels: 'grey', inputSize: [8, 8] }), toy(6, 5, 3, 10), { views: ALL, seed: 17 }, 6);

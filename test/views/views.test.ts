@@ -230,3 +230,73 @@ describe('image helpers', () => {
     expect(() => assertImage(createImage(1, 1, 3, Float32Array.of(0, 0.5, 1)))).not.toThrow();
   });
 });
+
+// The pre-speed-up rotation (torchvision's inverse grid with round-half-even for every pixel), kept here as
+// the oracle of the index-permutation fast paths of rotateRightAngle.
+function rotateByGrid(img: Image, angle: number): Image {
+  const a = ((angle % 360) + 360) % 360;
+  const cos = a === 0 ? 1 : a === 180 ? -1 : 0;
+  const sin = a === 90 ? 1 : a === 270 ? -1 : 0;
+  const { width: W, height: H, channels: C } = img;
+  const out = createImage(W, H, C);
+  const cx = (W - 1) / 2;
+  const cy = (H - 1) / 2;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const sx = roundHalfEven(cx + cos * (x - cx) - sin * (y - cy));
+      const sy = roundHalfEven(cy + sin * (x - cx) + cos * (y - cy));
+      if (sx < 0 || sx >= W || sy < 0 || sy >= H) continue;
+      for (let c = 0; c < C; c++) out.data[(y * W + x) * C + c] = img.data[(sy * W + sx) * C + c] as number;
+    }
+  }
+  return out;
+}
+
+describe('view buffers (W6 speed-ups)', () => {
+  const rand = (w: number, h: number, c: 1 | 3, seed: number): Image =>
+    createImage(w, h, c, Float32Array.from({ length: w * h * c }, (_, i) => ((i * 7919 + seed * 104729) % 1000) / 999));
+
+  it('rotateRightAngle equals the inverse-grid rotation for every angle, square and non-square, grey and RGB, into a reused out', () => {
+    for (const [w, h] of [[1, 1], [2, 2], [3, 3], [28, 28], [4, 2], [5, 3], [2, 5], [6, 5]] as const) {
+      for (const c of [1, 3] as const) {
+        const img = rand(w, h, c, w * 10 + h);
+        const before = img.data.slice();
+        const out = createImage(w, h, c, Float32Array.from({ length: w * h * c }, () => 0.5));
+        for (const a of [0, 90, -90, 180, 270, 360, -180, 450]) {
+          const want = Array.from(rotateByGrid(img, a).data);
+          expect(Array.from(rotateRightAngle(img, a).data)).toEqual(want);
+          const got = rotateRightAngle(img, a, out);
+          expect(got).toBe(out);
+          expect(Array.from(got.data)).toEqual(want);
+        }
+        expect(img.data).toEqual(before);
+      }
+    }
+  });
+
+  it('colourJitter into a reused out equals the op-by-op pure functions, never changes its input, and refuses out = input', () => {
+    for (const c of [1, 3] as const) {
+      const img = rand(5, 4, c, c);
+      const before = img.data.slice();
+      const out = createImage(5, 4, c, new Float32Array(5 * 4 * c).fill(0.25));
+      for (const order of [[0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1]]) {
+        const p = { order, brightness: 1.13, contrast: 0.87, saturation: 1.19, hue: -0.07 };
+        let want = img;
+        for (const op of order) {
+          want = op === 0 ? adjustBrightness(want, p.brightness) : op === 1 ? adjustContrast(want, p.contrast) : op === 2 ? adjustSaturation(want, p.saturation) : adjustHue(want, p.hue);
+        }
+        const res = colourJitter(img, p, out);
+        expect(res.image).toBe(out);
+        expect(Array.from(res.image.data)).toEqual(Array.from(want.data));
+        expect(res.identities).toEqual(c === 1 ? order.filter((o) => o >= 2).map((o) => (o === 2 ? 'saturation' : 'hue')) : []);
+        expect(Array.from(colourJitter(img, p).image.data)).toEqual(Array.from(want.data));
+      }
+      expect(img.data).toEqual(before);
+      try { colourJitter(img, { order: [0, 1, 2, 3], brightness: 1, contrast: 1, saturation: 1, hue: 0 }, img); expect.unreachable(); } catch (e) { expect(isCalibraError(e) && e.code).toBe('E_SHAPE'); }
+    }
+  });
+
+  it('rotateRightAngle refuses an out of another shape (E_SHAPE)', () => {
+    try { rotateRightAngle(grid3, 90, createImage(2, 3, 1)); expect.unreachable(); } catch (e) { expect(isCalibraError(e) && e.code).toBe('E_SHAPE'); }
+  });
+});

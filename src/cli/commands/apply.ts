@@ -13,8 +13,6 @@ import { probsToLogits } from '../../math/softmax.js';
 import { createAtomicWriter, readNpyFileHeader, readNpyChunks, saveMatrix, writeFileAtomic, type AtomicWriter } from '../../data/files.js';
 import { arrayToProbs } from '../../data/validate.js';
 import { encodeNpy } from '../../data/npy.js';
-import { predictParallel } from '../../node-parallel/apply.js';
-import { defaultThreads } from '../../node-parallel/evaluate.js';
 import { getValue, numberValue, parseArgs, requireValue, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
@@ -37,8 +35,9 @@ options:
   --out F              calibrated probabilities, N×K
   --temperatures F     also write the per-sample temperatures (N-vector; ts, pts and ca models)
   --chunk-rows R       stream a .npy input to a .npy output R rows at a time (default: only above 256 MiB)
-  --threads N          worker threads for an in-memory logits/probs input (default: min(cores, 4) above
-                       2e7 values, else 1); the output is bit-identical for every N
+  --threads N          worker threads for an in-memory logits/probs input (default 1: the per-row work of
+                       most methods is light and threads need a shared copy of the logits); the output is
+                       bit-identical for every N
   --force              replace existing outputs
   --quiet              no progress on stderr
 
@@ -156,8 +155,9 @@ export const applyCommand: Command = {
     const calInput: CalibrationInput = input.views !== undefined ? { logits: input.logits, views: input.views } : { logits: input.logits };
     const tFile = getValue(args, 'temperatures');
     const temps = tFile !== undefined ? temperaturesOf(model, calInput) : null;
-    const threads = input.views !== undefined ? 1 : threadsFlag ?? defaultThreads(input.logits.rows, input.logits.cols);
-    const probs = threads > 1 ? await predictParallel(model, input.logits, threads) : model.predictProba(calInput);
+    // the thread pool is loaded only when asked for (it pulls in worker_threads)
+    const threads = input.views === undefined ? threadsFlag ?? 1 : 1;
+    const probs = threads > 1 ? await (await import('../../node-parallel/apply.js')).predictParallel(model, input.logits, threads) : model.predictProba(calInput);
     progress.update(1);
     saveMatrix(out, probs, { force });
     if (tFile !== undefined && temps !== null) writeVector(tFile, temps, force);

@@ -11,7 +11,7 @@ import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
 import { loadDataset, DATASET_SPEC_FORMS } from '../../datasets/index.js';
 import { saveViewsFile } from '../../data/files.js';
-import { OnnxClassifier } from '../../inference/onnx-runner.js';
+import { MAX_THREADS, OnnxClassifier } from '../../inference/onnx-runner.js';
 import { computeViewsLogits } from '../../inference/views-pipeline.js';
 import { preprocessFromArgs, PREPROCESS_FLAGS, PREPROCESS_USAGE } from './preprocess-args.js';
 import { parseCorruptionArg } from '../../inference/corruption-step.js';
@@ -31,6 +31,7 @@ one per view (N×K logits), 'labels', 'view_names', the per-image random draws (
   --seed S              seed of the per-image draws (default 0)
   --batch-size N        images per ONNX call (default: from --memory-mb)
   --memory-mb M         memory budget for one batch (default 256)
+  --threads N           onnxruntime intra-op threads per model call (default 1; the view code is single-threaded)
   --out FILE            output .npz (required); --force to overwrite
   --quiet               no progress bar
 ${PREPROCESS_USAGE}
@@ -41,7 +42,7 @@ example:
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, {
     flags: ['force', 'quiet'],
-    values: ['model', 'dataset', 'views', 'corruption', 'limit', 'seed', 'batch-size', 'memory-mb', 'out', ...PREPROCESS_FLAGS],
+    values: ['model', 'dataset', 'views', 'corruption', 'limit', 'seed', 'batch-size', 'memory-mb', 'threads', 'out', ...PREPROCESS_FLAGS],
   }, 'views');
   const modelPath = requireValue(args, 'model', 'views');
   const datasetSpec = requireValue(args, 'dataset', 'views');
@@ -55,6 +56,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const batchArg = getValue(args, 'batch-size');
   const batchSize = batchArg === undefined ? undefined : numberValue(args, 'batch-size', 'views', 1, { integer: true, min: 1, max: 65536 });
   const memoryMb = numberValue(args, 'memory-mb', 'views', 256, { min: 1 });
+  const threads = numberValue(args, 'threads', 'views', 1, { integer: true, min: 1, max: MAX_THREADS });
   const corruptionArg = getValue(args, 'corruption');
   const corruption = corruptionArg === undefined ? undefined : parseCorruptionArg(corruptionArg);
   const preprocess = preprocessFromArgs(args, modelPath, (p) => readFileSync(p, 'utf8'), existsSync);
@@ -62,7 +64,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const ds = await loadDataset(datasetSpec);
   const n = Math.min(ds.count, limit);
   io.stderr(`views: ${ds.name}: ${ds.note}; ${n} images, views ${views.join(', ')}${corruption !== undefined ? `, corruption ${corruption.name}` : ''}, seed ${seed}\n`);
-  const clf = await OnnxClassifier.load(modelPath, preprocess);
+  const clf = await OnnxClassifier.load(modelPath, preprocess, modelPath, { threads });
   const bar = createProgress(io, 'views', { quiet: args.flags.has('quiet') });
   try {
     const res = await computeViewsLogits(clf, ds, {
