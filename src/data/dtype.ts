@@ -126,7 +126,9 @@ export function decodeItems(bytes: Uint8Array, offset: number, count: number, dt
   if (share && dtype.type !== 'U' && dtype.type !== 'S' && dtype.type !== 'f2' && (dtype.itemsize === 1 || (dtype.littleEndian === HOST_LITTLE_ENDIAN && at % dtype.itemsize === 0))) {
     return viewAs(dtype.type, bytes.buffer as ArrayBuffer, at, count);
   }
-  const raw = bytes.slice(offset, offset + count * dtype.itemsize);
+  // A fresh copy that owns its buffer from byte 0 (Buffer#slice would share memory, so copy explicitly).
+  const raw = new Uint8Array(count * dtype.itemsize);
+  raw.set(bytes.subarray(offset, offset + count * dtype.itemsize));
   if (dtype.type === 'U' || dtype.type === 'S') return decodeStrings(raw, count, dtype);
   if (dtype.itemsize > 1 && dtype.littleEndian !== HOST_LITTLE_ENDIAN) swapInPlace(raw, dtype.itemsize);
   const view = viewAs(dtype.type, raw.buffer);

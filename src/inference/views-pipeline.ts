@@ -12,7 +12,7 @@ import type { Matrix } from '../math/matrix.js';
 import type { Rng } from '../math/rng.js';
 import type { ImageDataset } from '../datasets/types.js';
 import { createImage, type Image } from '../views/image.js';
-import { parseViewId, viewSpecs, type ViewId, type ViewParams } from '../views/registry.js';
+import { parseViewId, viewSpecs, type ViewId, type ViewParams, type ViewResult } from '../views/registry.js';
 import { imageRng, imageRngStream } from '../views/seed.js';
 import type { RunOptions } from './onnx-runner.js';
 
@@ -55,6 +55,9 @@ export interface ViewsRun {
   readonly notes: readonly string[];
 }
 
+/** Largest total size of decoded (float32) images kept for all passes when there is no corruption (128 MiB). */
+export const DECODED_CACHE_BYTES = 128 * 2 ** 20;
+
 /** Largest total size of corrupted images kept in memory between passes (512 MiB). */
 export const CORRUPTION_CACHE_BYTES = 512 * 2 ** 20;
 
@@ -66,8 +69,12 @@ function drawKey(view: string, param: string): string {
 type SlotCache = Map<string, { shape: number[]; data: Float64Array }>;
 
 /**
- * Runs the classifier on the original images and on each view, in batches. Cost: (1 + #views) model passes
- * over the selected images plus the pixel work of the views; memory O(N·K·(1+#views)).
+ * Runs the classifier on the original images and on each view, in batches. The classifier must be
+ * deterministic (the same inputs in the same batches give the same logits): a view that is the identity on
+ * every image (greyscale on grey images) reuses the original logits. Cost: (1 + #views) model passes over
+ * the selected images (one fewer per identity view) plus the pixel work of the views, with no per-image
+ * buffer allocation when there is no corruption; memory O(N·K·(1+#views)) plus the decoded images
+ * (N·H·W·C float32) when they fit DECODED_CACHE_BYTES.
  */
 export async function computeViewsLogits(clf: ImageClassifier, ds: ImageDataset, req: ViewsRequest, opts: RunOptions = {}): Promise<ViewsRun> {
   const indices = Int32Array.from(req.indices ?? Array.from({ length: ds.count }, (_, i) => i));
@@ -91,17 +98,32 @@ export async function computeViewsLogits(clf: ImageClassifier, ds: ImageDataset,
       if (idx < 0 || idx >= ds.count) throw new CalibraError('E_OPTION', `dataset '${ds.name}': image index ${idx} is outside 0..${ds.count - 1}`);
     }
   }
-  const decoded = pooled ? createImage(ds.width, ds.height, ds.channels) : null;
-  // u8 → float32 by table: entry b is the float32 of b / maxValue, the value ds.image stores.
+  // u8 → float32 by table: entry b is the float32 of b / maxValue, the value ds.image stores. When the
+  // selected images fit DECODED_CACHE_BYTES they are decoded once, into one block read by every pass;
+  // otherwise each pass decodes into one reused image.
   const toFloat = new Float32Array(256);
   for (let b = 0; b < 256; b++) toFloat[b] = b / ds.maxValue;
+  const decodeInto = (d: Float32Array, idx: number): void => {
+    const px = ds.pixels;
+    const off = idx * per;
+    for (let k = 0; k < per; k++) d[k] = toFloat[px[off + k] as number] as number;
+  };
+  let decodedAll: Image[] | null = null;
+  if (pooled && n * per * 4 <= DECODED_CACHE_BYTES) {
+    const block = new Float32Array(n * per);
+    decodedAll = [];
+    for (let i = 0; i < n; i++) {
+      const d = block.subarray(i * per, (i + 1) * per);
+      decodeInto(d, indices[i] as number);
+      decodedAll.push(createImage(ds.width, ds.height, ds.channels, d));
+    }
+  }
+  const decoded = pooled && decodedAll === null ? createImage(ds.width, ds.height, ds.channels) : null;
   const base = (i: number): Image => {
     const idx = indices[i] as number;
+    if (decodedAll !== null) return decodedAll[i] as Image;
     if (decoded !== null) {
-      const d = decoded.data;
-      const px = ds.pixels;
-      const off = idx * per;
-      for (let k = 0; k < per; k++) d[k] = toFloat[px[off + k] as number] as number;
+      decodeInto(decoded.data, idx);
       return decoded;
     }
     if (corruption === undefined) return ds.image(idx);
@@ -155,8 +177,7 @@ export async function computeViewsLogits(clf: ImageClassifier, ds: ImageDataset,
     let noted = '';
     const rngFor = imageRngStream(req.seed, name);
     const slots: SlotCache = new Map();
-    const logits = await clf.logits(n, (i) => {
-      const img = base(i);
+    const apply = (i: number, img: Image): ViewResult => {
       if (scratch === null || scratch.width !== img.width || scratch.height !== img.height || scratch.channels !== img.channels) {
         scratch = createImage(img.width, img.height, img.channels);
       }
@@ -169,8 +190,24 @@ export async function computeViewsLogits(clf: ImageClassifier, ds: ImageDataset,
           notes.add(`${name}: ${[...res.identities].sort().join(', ')} left grey images unchanged (identity)`);
         }
       }
-      return res.image;
-    }, { ...opts, onProgress: progress(v + 1) });
+      return res;
+    };
+    // A view that returns every input image itself (greyscale on grey images) feeds the model exactly the
+    // original pass's inputs in the same batches, so its logits are those of the original pass: copied,
+    // not recomputed (the draws and notes are still recorded). Any other view stops this check at image 0.
+    let identity = true;
+    for (let i = 0; i < n && identity; i++) {
+      const img = base(i);
+      const res = apply(i, img);
+      identity = res.identityOnGrey && res.image === img;
+    }
+    let logits: Matrix<Float64Array>;
+    if (identity) {
+      logits = { data: original.data.slice(), rows: original.rows, cols: original.cols };
+      progress(v + 1)(1, `${n}/${n}`);
+    } else {
+      logits = await clf.logits(n, (i) => apply(i, base(i)).image, { ...opts, onProgress: progress(v + 1) });
+    }
     if (logits.cols !== original.cols) throw new CalibraError('E_SHAPE', `view '${name}' gave ${logits.cols} classes, the original ${original.cols}`);
     viewLogits.push(logits);
   }

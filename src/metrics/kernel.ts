@@ -42,11 +42,14 @@ function mirroredTriweightSums(conf: Float64Array, correct: Uint8Array, bw: numb
   s1.fill(0);
   s0.fill(0);
   const radius = 3 * bw; // KDEpy: bw is the standard deviation; triweight variance 1/9
+  const inv = 1 / radius;
+  const nodes = new Float64Array(last + 1);
+  for (let g = first; g <= last; g++) nodes[g] = g * step + KDE_LO;
   const add = (x: number, out: Float64Array): void => {
     const g0 = Math.max(first, Math.ceil((x - radius - KDE_LO) / step));
     const g1 = Math.min(last, Math.floor((x + radius - KDE_LO) / step));
     for (let g = g0; g <= g1; g++) {
-      const u = (g * step + KDE_LO - x) / radius;
+      const u = ((nodes[g] as number) - x) * inv;
       if (u <= -1 || u >= 1) continue;
       const t = 1 - u * u;
       out[g - first] = (out[g - first] as number) + t * t * t;

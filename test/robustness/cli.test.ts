@@ -73,9 +73,7 @@ describe('calibra apply refuses models and views that do not fit (exit 2, one li
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^calibra: E_SHAPE: .*expected 3 columns, got 4 \(fix: .+\)\n$/);
   });
-  // Open (reported to the apply owner): the non-streaming path does not add the logits file to the message.
-  // When this starts failing, the message names the file: turn it into a plain `it`.
-  it.fails('M5b (open): the E_SHAPE line names the logits file', async () => {
+  it('M5b: the E_SHAPE line names the logits file', async () => {
     expectLine(await cli(['apply', '--model', at('ts.json'), '--logits', at('four.npy'), '--out', at('p4.npy')]), 'E_SHAPE', 'four.npy');
   });
   it('V1: a views file whose view names do not match the CA model -> E_VIEWS_MISMATCH', async () => {

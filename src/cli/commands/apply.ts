@@ -10,6 +10,7 @@ import { CalibraError } from '../../errors.js';
 import { loadModelJson } from '../../calibrators/model-file.js';
 import type { CalibrationInput, FittedCalibrator } from '../../calibrators/types.js';
 import { probsToLogits } from '../../math/softmax.js';
+import type { Matrix } from '../../math/matrix.js';
 import { createAtomicWriter, readNpyFileHeader, readNpyChunks, saveMatrix, writeFileAtomic, type AtomicWriter } from '../../data/files.js';
 import { arrayToProbs } from '../../data/validate.js';
 import { encodeNpy } from '../../data/npy.js';
@@ -154,10 +155,17 @@ export const applyCommand: Command = {
     const input = loadInput(args, NAME, { labels: 'none' });
     const calInput: CalibrationInput = input.views !== undefined ? { logits: input.logits, views: input.views } : { logits: input.logits };
     const tFile = getValue(args, 'temperatures');
-    const temps = tFile !== undefined ? temperaturesOf(model, calInput) : null;
     // the thread pool is loaded only when asked for (it pulls in worker_threads)
     const threads = input.views === undefined ? threadsFlag ?? 1 : 1;
-    const probs = threads > 1 ? await (await import('../../node-parallel/apply.js')).predictParallel(model, input.logits, threads) : model.predictProba(calInput);
+    let temps: Float64Array | null;
+    let probs: Matrix<Float64Array>;
+    try {
+      temps = tFile !== undefined ? temperaturesOf(model, calInput) : null;
+      probs = threads > 1 ? await (await import('../../node-parallel/apply.js')).predictParallel(model, input.logits, threads) : model.predictProba(calInput);
+    } catch (e) {
+      // a shape or views mismatch is about the input file: name it
+      throw e instanceof CalibraError ? e.withSource(file) : e;
+    }
     progress.update(1);
     saveMatrix(out, probs, { force });
     if (tFile !== undefined && temps !== null) writeVector(tFile, temps, force);
