@@ -192,6 +192,12 @@ export class PtsModel implements FittedCalibrator {
     private readonly seed: number,
   ) {}
 
+  /** The per-sample temperature T(z) of each row. Cost O(N·(K·k + network)). */
+  predictTemperatures(input: CalibrationInput): Float64Array {
+    checkLogits(input.logits, 'pts', this.numClasses);
+    return ptsTemperatures(this.params, this.arch, input.logits);
+  }
+
   /** softmax(z / T(z)) per row (the clip applies to the network input only). Cost O(N·(K·k + network)). */
   predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
     const K = this.numClasses;

@@ -287,6 +287,12 @@ export class TemperatureModel implements FittedCalibrator {
     private readonly options: Readonly<Record<string, string | number | boolean>>, private readonly diag: FitDiagnostics,
   ) {}
 
+  /** The (one) temperature, repeated for each row, for `calibra apply --temperatures`. Cost O(N). */
+  predictTemperatures(input: CalibrationInput): Float64Array {
+    checkLogits(input.logits, 'ts', this.numClasses);
+    return new Float64Array(input.logits.rows).fill(this.temperature);
+  }
+
   /** softmax(z / T) per row. Cost O(N·K). */
   predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
     checkLogits(input.logits, 'ts', this.numClasses);

@@ -40,6 +40,8 @@ export interface ViewsRequest {
   /** Dataset indices to use (default all, in order). */
   readonly indices?: ArrayLike<number>;
   readonly corruption?: CorruptionStep;
+  /** Budget for decoding the selected images once for all passes (default DECODED_CACHE_BYTES; 0 = decode per pass). */
+  readonly decodedCacheBytes?: number;
 }
 
 /** The logits, labels and the random draws of a views run. */
@@ -109,7 +111,7 @@ export async function computeViewsLogits(clf: ImageClassifier, ds: ImageDataset,
     for (let k = 0; k < per; k++) d[k] = toFloat[px[off + k] as number] as number;
   };
   let decodedAll: Image[] | null = null;
-  if (pooled && n * per * 4 <= DECODED_CACHE_BYTES) {
+  if (pooled && n * per * 4 <= (req.decodedCacheBytes ?? DECODED_CACHE_BYTES)) {
     const block = new Float32Array(n * per);
     decodedAll = [];
     for (let i = 0; i < n; i++) {
