@@ -5,7 +5,8 @@
  *
  * Usage: tsx bench/calibra-side.ts WORKLOAD DIR REPEATS
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { loadLabels, loadLogits, loadNumericArray } from '../src/data/files.js';
 import { evaluateLogits } from '../src/metrics/evaluate.js';
@@ -19,6 +20,8 @@ import { w6Workload } from './w6-views.js';
 /** The metric ids that bench/reference.py also implements (vectorised numpy/sklearn). */
 export const SHARED_METRIC_IDS = ['accuracy', 'ece', 'ece_em', 'mce', 'rmsce', 'cw_ece', 'tl_ece', 'dece', 'ks', 'mmce', 'brier', 'brier_top', 'nll', 'auroc', 'aupr_success', 'aupr_error', 'fpr95', 'aurc', 'eaurc'];
 
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
 type Run = () => Record<string, number> | Promise<Record<string, number>>;
 
 function toFloat64(file: string): Float64Array {
@@ -29,12 +32,22 @@ function toFloat64(file: string): Float64Array {
 function workload(name: string, dir: string): Run | Promise<Run> {
   switch (name) {
     case 'W1-metrics': {
-      const logits = loadLogits(join(dir, 'logits.npy'));
+      const logits = loadLogits(join(dir, 'logits.npy'), { storage: 'native' });
       const labels = loadLabels(join(dir, 'labels.npy'), logits.cols);
       return () => evaluateLogits(logits, labels, SHARED_METRIC_IDS);
     }
+    case 'W1-metrics-threads': {
+      // the compiled workers (dist/, built by `npm run build`): under tsx each worker would first compile TypeScript
+      const logits = loadLogits(join(dir, 'logits.npy'), { storage: 'native', shared: true });
+      const labels = loadLabels(join(dir, 'labels.npy'), logits.cols);
+      return async () => {
+        const parallel = (await import(pathToFileURL(join(root, 'dist', 'src', 'node-parallel', 'evaluate.js')).href)) as typeof import('../src/node-parallel/evaluate.js');
+        const acc = await parallel.evaluateParallel('logits', logits, labels, SHARED_METRIC_IDS, { threads: 2 });
+        return acc.result();
+      };
+    }
     case 'W1-metrics-default': {
-      const logits = loadLogits(join(dir, 'logits.npy'));
+      const logits = loadLogits(join(dir, 'logits.npy'), { storage: 'native' });
       const labels = loadLabels(join(dir, 'labels.npy'), logits.cols);
       return () => evaluateLogits(logits, labels, presetMetricIds('default'));
     }

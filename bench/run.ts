@@ -90,6 +90,7 @@ function main(): void {
   const L = dirs[`logits-${sizes.n}x${sizes.k}`] as string;
   const plan: Array<[string, string, string, string, string]> = [
     ['W1 metrics (19 shared ids)', `${sizes.n}×${sizes.k} f32 logits`, 'W1-metrics', L, 'W1-metrics'],
+    ['W1 metrics (19 shared ids), 2 worker threads', `${sizes.n}×${sizes.k} f32 logits`, 'W1-metrics-threads', L, 'W1-metrics'],
     ['W1 default preset (21 ids; reference lacks smece, kde_ece)', `${sizes.n}×${sizes.k}`, 'W1-metrics-default', L, 'W1-metrics'],
     ['W2 temperature scaling vs PyTorch L-BFGS (CA paper recipe)', `${sizes.n}×${sizes.k}`, 'W2-ts', L, 'W2-ts-torch'],
     ['W2 temperature scaling vs scipy bounded 1-D', `${sizes.n}×${sizes.k}`, 'W2-ts', L, 'W2-ts-scipy'],

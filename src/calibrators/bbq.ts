@@ -11,12 +11,11 @@
  * Cost per map: one O(N log N) sort, then O(B log N) per candidate model via prefix counts, so
  * O(B_max² log N) in all (not O(N·B_max)); predict O(#kept · log B) per entry.
  */
-import { fitReduction, loadMaps, predictReduction, type BinaryReduction, type ReducedMaps, type ScoreMap } from './binning-reduction.js';
-import { booleanOption, checkLabelled, checkOptionKeys, checkPredictInput, choiceOption, fitBlock } from './checks.js';
+import { fitReduction, loadMaps, reducedMapModel, type BinaryReduction, type ScoreMap } from './binning-reduction.js';
+import { booleanOption, checkLabelled, checkOptionKeys, choiceOption, fitBlock } from './checks.js';
 import { binIndex } from './histogram-map.js';
 import { invalidModel, readArray, readBoolean, readChoice, readNumber, readNumberArray, readObject } from './model-fields.js';
-import type { Matrix } from '../math/matrix.js';
-import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from './types.js';
+import type { CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from './types.js';
 
 const ID = 'bbq';
 /** Each log-likelihood term is clamped at this value (torch `binary_cross_entropy`, used by netcal). */
@@ -181,20 +180,6 @@ export class BbqMap implements ScoreMap {
 
 interface BbqOptions { readonly reduction: BinaryReduction; readonly independent: boolean }
 
-function makeModel(o: BbqOptions, r: Pick<ReducedMaps, 'reduction' | 'independent' | 'maps'>, numClasses: number, fit: CalibratorJSON['fit']): FittedCalibrator {
-  return {
-    method: ID,
-    numClasses,
-    preservesArgmax: false,
-    predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
-      checkPredictInput(input.logits, numClasses, ID);
-      return predictReduction(input.logits, r, out);
-    },
-    toJSON(): CalibratorJSON {
-      return { format: 'calibra.calibrator', version: 1, method: ID, input: 'probs', numClasses, reduction: o.reduction, options: { ...o }, params: { maps: r.maps.map((m) => m.toJSON()) }, fit, seed: null };
-    },
-  };
-}
 
 /** `bbq`: Bayesian binning into quantiles (netcal's BIC-weighted equal-width variant); OvR (normalised) or top-label. */
 export const bbq: CalibratorSpec = {
@@ -209,13 +194,13 @@ export const bbq: CalibratorSpec = {
     checkLabelled(data, ID);
     const r = fitReduction(data, o.reduction, o.independent, (s, t) => ({ map: BbqMap.fit(s, t) }), (d, t) => ctx.onProgress?.(d / t));
     const fit = fitBlock(true, 0, null, r.warnings);
-    return { model: makeModel(o, r, data.logits.cols, fit), converged: true, iterations: 0, loss: null, warnings: r.warnings };
+    return { model: reducedMapModel(ID, o, r, data.logits.cols, fit), converged: true, iterations: 0, loss: null, warnings: r.warnings };
   },
   load(json: CalibratorJSON): FittedCalibrator {
     const opts = readObject(json.options, 'options');
     const o: BbqOptions = { reduction: readChoice(opts['reduction'], 'options.reduction', ['ovr', 'top-label'] as const), independent: readBoolean(opts['independent'], 'options.independent') };
     readChoice(json.reduction, 'reduction', [o.reduction]);
     const maps = loadMaps(json.params, o.reduction, json.numClasses, BbqMap.load);
-    return makeModel(o, { reduction: o.reduction, independent: o.independent, maps }, json.numClasses, json.fit);
+    return reducedMapModel(ID, o, { reduction: o.reduction, independent: o.independent, maps }, json.numClasses, json.fit);
   },
 };

@@ -13,7 +13,8 @@
 import { softmax } from '../math/softmax.js';
 import type { Matrix } from '../math/matrix.js';
 import { readArray } from './model-fields.js';
-import type { LabelledInput } from './types.js';
+import { checkPredictInput } from './checks.js';
+import type { CalibrationInput, CalibratorJSON, FittedCalibrator, LabelledInput } from './types.js';
 
 /** A fitted binary map from a score in [0, 1] to a calibrated probability. */
 export interface ScoreMap {
@@ -179,4 +180,27 @@ function applyTopLabel(probs: Matrix<Float64Array>, map: ScoreMap): void {
 export function loadMaps(params: Readonly<Record<string, unknown>>, reduction: BinaryReduction, numClasses: number, loadMap: MapLoader): ScoreMap[] {
   const arr = readArray(params['maps'], 'params.maps', { length: mapCount(reduction, numClasses) });
   return arr.map((m, i) => loadMap(m, `params.maps[${i}]`));
+}
+
+/**
+ * The fitted model of a binary-map method under a reduction (histogram, isotonic, BBQ): predicts through
+ * {@link predictReduction} and saves its maps in `params.maps`. Never argmax-preserving (a map per class,
+ * or a new top-label confidence that can fall below another class's share).
+ */
+export function reducedMapModel<O extends { readonly reduction: BinaryReduction }>(
+  id: string, options: O,
+  r: Pick<ReducedMaps, 'reduction' | 'independent' | 'maps'>, numClasses: number, fit: CalibratorJSON['fit'],
+): FittedCalibrator {
+  return {
+    method: id,
+    numClasses,
+    preservesArgmax: false,
+    predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
+      checkPredictInput(input.logits, numClasses, id);
+      return predictReduction(input.logits, r, out);
+    },
+    toJSON(): CalibratorJSON {
+      return { format: 'calibra.calibrator', version: 1, method: id, input: 'probs', numClasses, reduction: options.reduction, options: { ...options }, params: { maps: r.maps.map((m) => m.toJSON()) }, fit, seed: null };
+    },
+  };
 }

@@ -5,11 +5,10 @@
  * Cost: fit O(N·K·log B) (equal-width) or O(N·K·log N) (equal-mass); predict O(N·K·log B).
  */
 import { binMeans, equalMassEdges, equalWidthEdges, HistogramMap, type EmptyBinRule } from './histogram-map.js';
-import { fitReduction, loadMaps, predictReduction, type BinaryReduction, type ReducedMaps } from './binning-reduction.js';
-import { booleanOption, checkLabelled, checkOptionKeys, checkPredictInput, choiceOption, fitBlock, numberOption } from './checks.js';
+import { fitReduction, loadMaps, reducedMapModel, type BinaryReduction } from './binning-reduction.js';
+import { booleanOption, checkLabelled, checkOptionKeys, choiceOption, fitBlock, numberOption } from './checks.js';
 import { readBoolean, readChoice, readNumber, readObject } from './model-fields.js';
-import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from './types.js';
-import type { Matrix } from '../math/matrix.js';
+import type { CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from './types.js';
 
 const ID = 'histogram';
 
@@ -50,20 +49,6 @@ export function fitHistogramMap(scores: Float64Array, targets: ArrayLike<number>
   return new HistogramMap(edges, binMeans(edges, scores, targets, o.emptyBin));
 }
 
-function makeModel(o: HistogramOptions, r: Pick<ReducedMaps, 'reduction' | 'independent' | 'maps'>, numClasses: number, fit: CalibratorJSON['fit']): FittedCalibrator {
-  return {
-    method: ID,
-    numClasses,
-    preservesArgmax: false,
-    predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
-      checkPredictInput(input.logits, numClasses, ID);
-      return predictReduction(input.logits, r, out);
-    },
-    toJSON(): CalibratorJSON {
-      return { format: 'calibra.calibrator', version: 1, method: ID, input: 'probs', numClasses, reduction: o.reduction, options: { ...o }, params: { maps: r.maps.map((m) => m.toJSON()) }, fit, seed: null };
-    },
-  };
-}
 
 /** `histogram`: histogram binning, equal-width or equal-mass, one-vs-rest or top-label. Not argmax-preserving. */
 export const histogramBinning: CalibratorSpec = {
@@ -77,7 +62,7 @@ export const histogramBinning: CalibratorSpec = {
     checkLabelled(data, ID);
     const r = fitReduction(data, o.reduction, o.independent, (s, t) => ({ map: fitHistogramMap(s, t, o) }), (d, t) => ctx.onProgress?.(d / t));
     const fit = fitBlock(true, 0, null, r.warnings);
-    return { model: makeModel(o, r, data.logits.cols, fit), converged: true, iterations: 0, loss: null, warnings: r.warnings };
+    return { model: reducedMapModel(ID, o, r, data.logits.cols, fit), converged: true, iterations: 0, loss: null, warnings: r.warnings };
   },
   load(json: CalibratorJSON): FittedCalibrator {
     const opts = readObject(json.options, 'options');
@@ -90,6 +75,6 @@ export const histogramBinning: CalibratorSpec = {
     };
     readChoice(json.reduction, 'reduction', [o.reduction]);
     const maps = loadMaps(json.params, o.reduction, json.numClasses, HistogramMap.load);
-    return makeModel(o, { reduction: o.reduction, independent: o.independent, maps }, json.numClasses, json.fit);
+    return reducedMapModel(ID, o, { reduction: o.reduction, independent: o.independent, maps }, json.numClasses, json.fit);
   },
 };

@@ -4,13 +4,12 @@
  * `y_min`/`y_max`; calibrators.md §7.2). One-vs-rest with scikit-learn's normalisation (default; `independent`
  * switch; all-zero rows become uniform) or top-label. Cost: fit O(K·N log N), predict O(N·K·log N_thresholds).
  */
-import { fitReduction, loadMaps, predictReduction, type BinaryReduction, type ReducedMaps } from './binning-reduction.js';
-import { booleanOption, checkLabelled, checkOptionKeys, checkPredictInput, choiceOption, fitBlock, numberOption } from './checks.js';
+import { fitReduction, loadMaps, reducedMapModel, type BinaryReduction } from './binning-reduction.js';
+import { booleanOption, checkLabelled, checkOptionKeys, choiceOption, fitBlock, numberOption } from './checks.js';
 import { IsotonicScoreMap } from './isotonic-map.js';
 import { readBoolean, readChoice, readNumberOrNull, readObject } from './model-fields.js';
 import { CalibraError } from '../errors.js';
-import type { Matrix } from '../math/matrix.js';
-import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from './types.js';
+import type { CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from './types.js';
 
 const ID = 'isotonic';
 
@@ -41,20 +40,6 @@ function readOptions(raw: RawOptions): IsotonicCalibratorOptions {
   };
 }
 
-function makeModel(o: IsotonicCalibratorOptions, r: Pick<ReducedMaps, 'reduction' | 'independent' | 'maps'>, numClasses: number, fit: CalibratorJSON['fit']): FittedCalibrator {
-  return {
-    method: ID,
-    numClasses,
-    preservesArgmax: false,
-    predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
-      checkPredictInput(input.logits, numClasses, ID);
-      return predictReduction(input.logits, r, out);
-    },
-    toJSON(): CalibratorJSON {
-      return { format: 'calibra.calibrator', version: 1, method: ID, input: 'probs', numClasses, reduction: o.reduction, options: { ...o }, params: { maps: r.maps.map((m) => m.toJSON()) }, fit, seed: null };
-    },
-  };
-}
 
 /** `isotonic`: isotonic regression (PAV) with scikit-learn 1.2 semantics; OvR (normalised) or top-label. Not argmax-preserving. */
 export const isotonicRegression: CalibratorSpec = {
@@ -68,7 +53,7 @@ export const isotonicRegression: CalibratorSpec = {
     checkLabelled(data, ID);
     const r = fitReduction(data, o.reduction, o.independent, (s, t) => ({ map: IsotonicScoreMap.fit(s, t, { yMin: o.yMin, yMax: o.yMax }) }), (d, t) => ctx.onProgress?.(d / t));
     const fit = fitBlock(true, 0, null, r.warnings);
-    return { model: makeModel(o, r, data.logits.cols, fit), converged: true, iterations: 0, loss: null, warnings: r.warnings };
+    return { model: reducedMapModel(ID, o, r, data.logits.cols, fit), converged: true, iterations: 0, loss: null, warnings: r.warnings };
   },
   load(json: CalibratorJSON): FittedCalibrator {
     const opts = readObject(json.options, 'options');
@@ -81,6 +66,6 @@ export const isotonicRegression: CalibratorSpec = {
     };
     readChoice(json.reduction, 'reduction', [o.reduction]);
     const maps = loadMaps(json.params, o.reduction, json.numClasses, (m, f) => IsotonicScoreMap.load(m, f, o.yMin ?? 0, o.yMax ?? 1));
-    return makeModel(o, { reduction: o.reduction, independent: o.independent, maps }, json.numClasses, json.fit);
+    return reducedMapModel(ID, o, { reduction: o.reduction, independent: o.independent, maps }, json.numClasses, json.fit);
   },
 };

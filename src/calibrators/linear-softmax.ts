@@ -125,7 +125,7 @@ export function fitLinearSoftmax(
   const theta = new Float64Array(nW + K);
   for (let k = 0; k < K; k++) theta[form === 'diag' ? k : k * K + k] = 1;
   const objective = linearSoftmaxObjective(X, labels, K, form, penalty);
-  const r = minimizeLbfgs(objective, theta, { maxIterations: opts.maxIterations, gradientTolerance: opts.gradientTolerance ?? 1e-11 });
+  const r = minimizeLbfgs(objective, theta, { maxIterations: opts.maxIterations, gradientTolerance: opts.gradientTolerance ?? 1e-9 });
   const W = r.x.slice(0, nW), b = r.x.slice(nW);
   fixGauge(form, K, W, b, penalty);
   const warnings: string[] = [];

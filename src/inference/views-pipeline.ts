@@ -40,8 +40,6 @@ export interface ViewsRequest {
   /** Dataset indices to use (default all, in order). */
   readonly indices?: ArrayLike<number>;
   readonly corruption?: CorruptionStep;
-  /** Budget for decoding the selected images once for all passes (default DECODED_CACHE_BYTES; 0 = decode per pass). */
-  readonly decodedCacheBytes?: number;
 }
 
 /** The logits, labels and the random draws of a views run. */
@@ -56,9 +54,6 @@ export interface ViewsRun {
   /** Notes such as "greyscale is the identity on grey images" (one per view at most). */
   readonly notes: readonly string[];
 }
-
-/** Largest total size of decoded (float32) images kept for all passes when there is no corruption (128 MiB). */
-export const DECODED_CACHE_BYTES = 128 * 2 ** 20;
 
 /** Largest total size of corrupted images kept in memory between passes (512 MiB). */
 export const CORRUPTION_CACHE_BYTES = 512 * 2 ** 20;
@@ -75,8 +70,7 @@ type SlotCache = Map<string, { shape: number[]; data: Float64Array }>;
  * deterministic (the same inputs in the same batches give the same logits): a view that is the identity on
  * every image (greyscale on grey images) reuses the original logits. Cost: (1 + #views) model passes over
  * the selected images (one fewer per identity view) plus the pixel work of the views, with no per-image
- * buffer allocation when there is no corruption; memory O(N·K·(1+#views)) plus the decoded images
- * (N·H·W·C float32) when they fit DECODED_CACHE_BYTES.
+ * buffer allocation when there is no corruption; memory O(N·K·(1+#views)).
  */
 export async function computeViewsLogits(clf: ImageClassifier, ds: ImageDataset, req: ViewsRequest, opts: RunOptions = {}): Promise<ViewsRun> {
   const indices = Int32Array.from(req.indices ?? Array.from({ length: ds.count }, (_, i) => i));
@@ -100,32 +94,19 @@ export async function computeViewsLogits(clf: ImageClassifier, ds: ImageDataset,
       if (idx < 0 || idx >= ds.count) throw new CalibraError('E_OPTION', `dataset '${ds.name}': image index ${idx} is outside 0..${ds.count - 1}`);
     }
   }
-  // u8 → float32 by table: entry b is the float32 of b / maxValue, the value ds.image stores. When the
-  // selected images fit DECODED_CACHE_BYTES they are decoded once, into one block read by every pass;
-  // otherwise each pass decodes into one reused image.
+  // u8 → float32 by table: entry b is the float32 of b / maxValue, the value ds.image stores; each pass
+  // decodes into one reused image. (Decoding once into a float32 block for all passes was slower: 4× the
+  // bytes to read per pass, and the block's allocation.)
   const toFloat = new Float32Array(256);
   for (let b = 0; b < 256; b++) toFloat[b] = b / ds.maxValue;
-  const decodeInto = (d: Float32Array, idx: number): void => {
-    const px = ds.pixels;
-    const off = idx * per;
-    for (let k = 0; k < per; k++) d[k] = toFloat[px[off + k] as number] as number;
-  };
-  let decodedAll: Image[] | null = null;
-  if (pooled && n * per * 4 <= (req.decodedCacheBytes ?? DECODED_CACHE_BYTES)) {
-    const block = new Float32Array(n * per);
-    decodedAll = [];
-    for (let i = 0; i < n; i++) {
-      const d = block.subarray(i * per, (i + 1) * per);
-      decodeInto(d, indices[i] as number);
-      decodedAll.push(createImage(ds.width, ds.height, ds.channels, d));
-    }
-  }
-  const decoded = pooled && decodedAll === null ? createImage(ds.width, ds.height, ds.channels) : null;
+  const decoded = pooled ? createImage(ds.width, ds.height, ds.channels) : null;
   const base = (i: number): Image => {
     const idx = indices[i] as number;
-    if (decodedAll !== null) return decodedAll[i] as Image;
     if (decoded !== null) {
-      decodeInto(decoded.data, idx);
+      const d = decoded.data;
+      const px = ds.pixels;
+      const off = idx * per;
+      for (let k = 0; k < per; k++) d[k] = toFloat[px[off + k] as number] as number;
       return decoded;
     }
     if (corruption === undefined) return ds.image(idx);

@@ -30,13 +30,13 @@ function toy(w: number, h: number, c: 1 | 3, n: number): ImageDataset {
   });
 }
 
-/** Runs every pinned case (with the given decoded-image cache budget; default the pipeline's); returns name → values (logits of original and each view, then every draw array). */
-export async function runBitexactCases(decodedCacheBytes?: number): Promise<Record<string, number[]>> {
+/** Runs every pinned case; returns name → values (logits of original and each view, then every draw array). */
+export async function runBitexactCases(): Promise<Record<string, number[]>> {
   const out: Record<string, number[]> = {};
   const add = async (name: string, model: Uint8Array | string, pre: ReturnType<typeof resolvePreprocess>, ds: ImageDataset, req: ViewsRequest, batchSize: number): Promise<void> => {
     const clf = await OnnxClassifier.load(model, pre);
     try {
-      const run = await computeViewsLogits(clf, ds, decodedCacheBytes === undefined ? req : { ...req, decodedCacheBytes }, { batchSize });
+      const run = await computeViewsLogits(clf, ds, req, { batchSize });
       out[`${name}/original`] = Array.from(run.original.data);
       run.views.names.forEach((v, i) => { out[`${name}/${v}`] = Array.from(run.views.logits[i]?.data ?? []); });
       for (const [k, d] of [...run.draws].sort(([a], [b]) => (a < b ? -1 : 1))) out[`${name}/draw:${k}`] = Array.from(d.data);
