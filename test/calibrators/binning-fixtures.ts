@@ -1,42 +1,10 @@
 /**
- * Fixtures G and B of calibrators.md §0 for the binning-family tests, rebuilt in code (no data files).
+ * Fixtures for the binning-family tests: G and B of calibrators.md §0 (shared with the scaling tests), and a
+ * seeded structured multiclass problem.
  */
 import type { Matrix } from '../../src/math/matrix.js';
 
-/** Fixture G: 60×3 generated logits with labels (calibrators.md §0). */
-export function fixtureG(): { logits: Matrix<Float64Array>; labels: Int32Array } {
-  const N = 60, K = 3;
-  const z = new Float64Array(N * K);
-  const y = new Int32Array(N);
-  for (let i = 0; i < N; i++) {
-    let best = -Infinity;
-    for (let k = 0; k < K; k++) {
-      const v = Math.round(3 * Math.sin(0.37 * (i + 1) * (k + 1) + k) * 1000) / 1000;
-      z[i * K + k] = v;
-      const noisy = v + 2 * Math.sin(2.1 * i + 1.1 * k + 0.5);
-      if (noisy > best) { best = noisy; y[i] = k; }
-    }
-  }
-  return { logits: { data: z, rows: N, cols: K }, labels: y };
-}
-
-/** Fixture B: binary scores with ties, targets, and query points (calibrators.md §0). */
-export const fixtureB = {
-  s: [0.05, 0.12, 0.12, 0.25, 0.33, 0.40, 0.40, 0.58, 0.66, 0.72, 0.85, 0.93],
-  t: [0, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1, 1],
-  q: [0.0, 0.05, 0.1, 0.12, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.9, 1.0],
-} as const;
-
-/** Two-column logits (ln(1-s), ln s) whose softmax is (1-s, s) up to rounding; s is clipped to [eps, 1-eps]. */
-export function binaryLogits(s: readonly number[], eps = 1e-12): Matrix<Float64Array> {
-  const out = new Float64Array(s.length * 2);
-  s.forEach((v, i) => {
-    const c = Math.min(Math.max(v, eps), 1 - eps);
-    out[2 * i] = Math.log1p(-c);
-    out[2 * i + 1] = Math.log(c);
-  });
-  return { data: out, rows: s.length, cols: 2 };
-}
+export { binaryLogits, fixtureB, fixtureG } from './scaling-fixtures.js';
 
 /** A seeded structured multiclass problem: N×K logits whose scale is `overconfidence` times too large. */
 export function syntheticLogits(n: number, k: number, seed: number, overconfidence = 2.5): { logits: Matrix<Float64Array>; labels: Int32Array } {

@@ -116,11 +116,15 @@ function methodOptions(args: ReturnType<typeof parseArgs>): Map<string, Record<s
   return out;
 }
 
-/** Per-sample temperatures of models that have them (CA's and PTS's `predictTemperatures`). */
+/**
+ * Per-sample temperatures of models whose temperature varies by sample (CA, PTS): a chart of one repeated
+ * value (temperature scaling) says nothing the summary table does not, so it is left out.
+ */
 function temperaturesOf(model: FittedCalibrator, input: CalibrationInput): Float64Array | undefined {
-  const m = model as FittedCalibrator & { predictTemperatures?: unknown };
-  if (typeof m.predictTemperatures !== 'function') return undefined;
-  return (m.predictTemperatures as (i: CalibrationInput) => Float64Array).call(model, input);
+  const t = model.predictTemperatures?.(input);
+  if (t === undefined || t.length === 0) return undefined;
+  const first = t[0] as number;
+  return t.every((v) => v === first) ? undefined : t;
 }
 
 function chooseMethods(requested: string[] | undefined, haveViews: boolean): string[] {
