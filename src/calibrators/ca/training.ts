@@ -96,17 +96,23 @@ export function batchLossGrad(shape: NetShape, params: Float64Array, d: CaTrainD
   return total;
 }
 
-/** Loss (whole set as one batch), NLL and 15-bin equal-width top-label ECE of the calibrated set ids. Cost: O(N·(H·F + C)). */
+/**
+ * Loss (whole set as one batch), NLL and 15-bin equal-width top-label ECE of the calibrated set ids, in one
+ * pass: each sample's temperature and softmax(z/T) are computed once and serve all three. Cost: O(N·(H·F + C)).
+ */
 export function scoreSet(shape: NetShape, params: Float64Array, d: CaTrainData, ids: Int32Array, opts: Pick<CaOptions, 'loss' | 'weighting'>, ws: CaWorkspace): { loss: number; nll: number; ece: number } {
-  const loss = ids.length === 0 ? NaN : batchLossGrad(shape, params, d, ids, 0, ids.length, opts, ws, null);
+  if (ids.length === 0) return { loss: NaN, nll: NaN, ece: NaN };
+  const sumW = batchWeights(opts.weighting, d.correct, ids, 0, ids.length, ws.w, ws.guard);
   const bins = 15;
   const cnt = new Float64Array(bins), conf = new Float64Array(bins), acc = new Float64Array(bins);
   const C = d.logits.cols, F = shape.features;
+  let loss = 0;
   let nll = 0;
   for (let b = 0; b < ids.length; b++) {
     const i = ids[b] as number;
     const T = headTemperature(shape.head, forwardRaw(shape, params, d.x, i * F, ws.pre));
-    sampleLoss('ce', d.logits.data, C, i, d.labels[i] as number, d.pred[i] as number, T, ws.probs, ws.dT);
+    const l = sampleLoss(opts.loss, d.logits.data, C, i, d.labels[i] as number, d.pred[i] as number, T, ws.probs, ws.dT);
+    loss += ((ws.w[b] as number) / sumW) * l;
     nll -= Math.log(Math.max(ws.probs[d.labels[i] as number] as number, LOG_EPS));
     const c = ws.probs[d.pred[i] as number] as number;
     const bin = Math.min(bins - 1, Math.max(0, Math.ceil(c * bins) - 1));
