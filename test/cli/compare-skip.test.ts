@@ -29,9 +29,11 @@ describe('calibra compare with more classes than ms/dirichlet accept', () => {
   it('skips them with the default method list and exits 0', async () => {
     const io = memoryIo();
     const code = await runCli(base, io);
-    expect(io.err()).toMatch(/calibra compare: skipped ms: E_TOO_LARGE/);
-    expect(io.err()).toMatch(/calibra compare: skipped dirichlet: E_TOO_LARGE/);
+    expect(io.err()).toMatch(/calibra compare: ms skipped: E_TOO_LARGE/);
+    expect(io.err()).toMatch(/calibra compare: dirichlet skipped: E_TOO_LARGE/);
     expect(io.err()).not.toMatch(/failed/);
+    expect(io.out()).toMatch(/\bms +- +skipped: E_TOO_LARGE/);
+    expect(io.out()).not.toMatch(/failed/);
     expect(code).toBe(0);
   });
 

@@ -161,7 +161,7 @@ function fmt(v: number): string {
 /** The rows as an aligned text table (`table`) or a Markdown pipe table (`markdown`). */
 export function formatComparison(rows: readonly CompareRow[], ids: readonly string[], format: 'table' | 'markdown'): string {
   const header = ['method', 'fit_s', ...ids];
-  const body = rows.map((r) => [r.method, r.metrics === null ? '-' : r.fitSeconds.toFixed(2), ...ids.map((id) => (r.metrics === null ? (id === ids[0] ? `failed: ${r.error ?? ''}` : '') : fmt(r.metrics[id] as number)))]);
+  const body = rows.map((r) => [r.method, r.metrics === null ? '-' : r.fitSeconds.toFixed(2), ...ids.map((id) => (r.metrics === null ? (id === ids[0] ? ((r.error ?? '').startsWith('skipped') ? (r.error ?? '') : `failed: ${r.error ?? ''}`) : '') : fmt(r.metrics[id] as number)))]);
   if (format === 'markdown') {
     const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
     return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...body.map(line)].join('\n') + '\n';
@@ -197,17 +197,18 @@ export const compareCommand: Command = {
     const entries = methods !== undefined ? methods.map(parseEntry) : defaultEntries(val.views !== null && test.views !== null);
     parseMetricIds(ids); // unknown ids fail before the long run
     const progress = createProgress(io, 'compare', { quiet: args.flags.has('quiet') });
-    const rows = runComparison(entries, val, test, ids, seed, (f, m) => progress.update(f, m));
+    // With the default method list, a method that refuses the input's size (E_TOO_LARGE: ms / dirichlet at
+    // K > maxClasses, O(N·K²) per iteration) is skipped, not a failure; asked for by name, it fails.
+    const rows = runComparison(entries, val, test, ids, seed, (f, m) => progress.update(f, m))
+      .map((r) => (methods === undefined && (r.error ?? '').startsWith('E_TOO_LARGE') ? { ...r, error: `skipped: ${r.error ?? ''}` } : r));
     progress.done();
     if (format === 'json') {
       io.stdout(JSON.stringify({ validation: { rows: val.plain.logits.rows, source: val.plain.source }, test: { rows: test.plain.logits.rows, source: test.plain.source }, classes: test.plain.logits.cols, seed, metrics: ids, methods: rows }, null, 2) + '\n');
     } else {
       io.stdout(formatComparison(rows, ids, format));
     }
-    // With the default method list, a method that refuses the input's size (E_TOO_LARGE: ms / dirichlet at
-    // K > maxClasses, O(N·K²) per iteration) is skipped, not a failure; asked for by name, it fails.
-    const skipped = (r: CompareRow): boolean => methods === undefined && (r.error ?? '').startsWith('E_TOO_LARGE');
-    for (const r of rows) if (r.error !== null && skipped(r)) io.stderr(`calibra compare: skipped ${r.method}: ${r.error}\n`);
+    const skipped = (r: CompareRow): boolean => (r.error ?? '').startsWith('skipped');
+    for (const r of rows) if (skipped(r)) io.stderr(`calibra compare: ${r.method} ${r.error ?? ''}\n`);
     const failed = rows.filter((r) => r.error !== null && !skipped(r));
     for (const r of failed) io.stderr(`calibra compare: ${r.method} failed: ${r.error ?? ''}\n`);
     return Promise.resolve(failed.length > 0 ? 1 : 0);
