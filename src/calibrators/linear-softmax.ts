@@ -85,11 +85,16 @@ export function linearSoftmaxObjective(
   const N = labels.length;
   const nW = form === 'diag' ? K : K * K;
   const s = new Float64Array(K);
+  const block = new Float64Array(4 * K);
   return (th: Float64Array, g: Float64Array): number => {
     g.fill(0);
     const W = th.subarray(0, nW), b = th.subarray(nW);
     let nll = 0;
-    for (let i = 0; i < N; i++) {
+    // Full W: four rows at a time share each load of W (the O(N·K²) part); every sum keeps the row order of
+    // the one-row loop below, so the result is bit-identical to it.
+    const blocked = form === 'full' ? N - (N % 4) : 0;
+    for (let i = 0; i < blocked; i += 4) nll = fullBlock4(X, labels, K, N, W, b, i, block, g, nW, nll);
+    for (let i = blocked; i < N; i++) {
       const xo = i * K;
       const m = scores(form, K, W, b, X, xo, s);
       let sum = 0;
@@ -137,6 +142,59 @@ export function fitLinearSoftmax(
     warnings.push(`separable: the unregularised fit diverges (max |parameter| = ${maxAbs.toExponential(3)}, loss = ${r.f.toExponential(3)}); set a penalty (lambda) > 0`);
   }
   return { W, b, loss: r.f, iterations: r.iterations, converged: r.converged, warnings };
+}
+
+/**
+ * The full-form objective terms of rows i..i+3: scores, softmax, NLL terms (added to `nllSoFar` in row order;
+ * returns the new running sum) and gradient contributions (added in row order), sharing each load of W across
+ * the four rows. `sc` holds 4×K scratch.
+ */
+function fullBlock4(X: Float64Array, labels: Int32Array, K: number, N: number, W: Float64Array, b: Float64Array, i: number, sc: Float64Array, g: Float64Array, nW: number, nllSoFar: number): number {
+  const o0 = i * K, o1 = o0 + K, o2 = o1 + K, o3 = o2 + K;
+  let m0 = -Infinity, m1 = -Infinity, m2 = -Infinity, m3 = -Infinity;
+  for (let k = 0; k < K; k++) {
+    const bk = b[k] as number;
+    let v0 = bk, v1 = bk, v2 = bk, v3 = bk;
+    const base = k * K;
+    for (let j = 0; j < K; j++) {
+      const w = W[base + j] as number;
+      v0 += w * (X[o0 + j] as number);
+      v1 += w * (X[o1 + j] as number);
+      v2 += w * (X[o2 + j] as number);
+      v3 += w * (X[o3 + j] as number);
+    }
+    sc[k] = v0; sc[K + k] = v1; sc[2 * K + k] = v2; sc[3 * K + k] = v3;
+    if (v0 > m0) m0 = v0;
+    if (v1 > m1) m1 = v1;
+    if (v2 > m2) m2 = v2;
+    if (v3 > m3) m3 = v3;
+  }
+  const ms = [m0, m1, m2, m3];
+  const inv = [0, 0, 0, 0];
+  let nll = nllSoFar;
+  for (let r = 0; r < 4; r++) {
+    const m = ms[r] as number, so = r * K;
+    let sum = 0;
+    for (let k = 0; k < K; k++) { const e = Math.exp((sc[so + k] as number) - m); sc[so + k] = e; sum += e; }
+    const y = labels[i + r] as number;
+    nll += m + Math.log(sum) - (b[y] as number) - dotRow('full', K, W, X, (i + r) * K, y);
+    inv[r] = 1 / (sum * N);
+  }
+  const y0 = labels[i] as number, y1 = labels[i + 1] as number, y2 = labels[i + 2] as number, y3 = labels[i + 3] as number;
+  const i0 = inv[0] as number, i1 = inv[1] as number, i2 = inv[2] as number, i3 = inv[3] as number;
+  const oneOverN = 1 / N;
+  for (let k = 0; k < K; k++) {
+    const g0 = (sc[k] as number) * i0 - (k === y0 ? oneOverN : 0);
+    const g1 = (sc[K + k] as number) * i1 - (k === y1 ? oneOverN : 0);
+    const g2 = (sc[2 * K + k] as number) * i2 - (k === y2 ? oneOverN : 0);
+    const g3 = (sc[3 * K + k] as number) * i3 - (k === y3 ? oneOverN : 0);
+    g[nW + k] = (g[nW + k] as number) + g0 + g1 + g2 + g3;
+    const base = k * K;
+    for (let j = 0; j < K; j++) {
+      g[base + j] = (g[base + j] as number) + g0 * (X[o0 + j] as number) + g1 * (X[o1 + j] as number) + g2 * (X[o2 + j] as number) + g3 * (X[o3 + j] as number);
+    }
+  }
+  return nll;
 }
 
 function dotRow(form: LinearForm, K: number, W: Float64Array, x: Float64Array, xo: number, y: number): number {
