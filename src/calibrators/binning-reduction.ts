@@ -10,7 +10,7 @@
  *   (uniformly when c = 1). The label is kept, but the vector's argmax can move when c′ is small, so these
  *   models do not claim `preservesArgmax`.
  */
-import { softmax } from '../math/softmax.js';
+import { argmaxRow, softmax } from '../math/softmax.js';
 import type { Matrix } from '../math/matrix.js';
 import { readArray } from './model-fields.js';
 import { checkPredictInput } from './checks.js';
@@ -84,13 +84,8 @@ export function fitReduction(data: LabelledInput, reduction: BinaryReduction, in
 export function topLabelView(probs: Matrix, labels: Int32Array, conf: Float64Array, correct: Uint8Array): void {
   const { rows: n, cols: k, data } = probs;
   for (let i = 0; i < n; i++) {
-    let best = 0;
-    let bv = data[i * k] as number;
-    for (let j = 1; j < k; j++) {
-      const v = data[i * k + j] as number;
-      if (v > bv) { bv = v; best = j; }
-    }
-    conf[i] = bv;
+    const best = argmaxRow(data, k, i);
+    conf[i] = data[i * k + best] as number;
     correct[i] = labels[i] === best ? 1 : 0;
   }
 }
@@ -157,13 +152,8 @@ export function rowMax(probs: Matrix): { conf: Float64Array; arg: Int32Array } {
   const conf = new Float64Array(n);
   const arg = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    let best = 0;
-    let bv = data[i * k] as number;
-    for (let j = 1; j < k; j++) {
-      const v = data[i * k + j] as number;
-      if (v > bv) { bv = v; best = j; }
-    }
-    conf[i] = bv;
+    const best = argmaxRow(data, k, i);
+    conf[i] = data[i * k + best] as number;
     arg[i] = best;
   }
   return { conf, arg };
@@ -183,13 +173,14 @@ export function loadMaps(params: Readonly<Record<string, unknown>>, reduction: B
 }
 
 /**
- * The fitted model of a binary-map method under a reduction (histogram, isotonic, BBQ): predicts through
+ * The fitted model of a binary-map method under a reduction (histogram, isotonic, BBQ, scaling-binning): predicts through
  * {@link predictReduction} and saves its maps in `params.maps`. Never argmax-preserving (a map per class,
  * or a new top-label confidence that can fall below another class's share).
  */
 export function reducedMapModel<O extends { readonly reduction: BinaryReduction }>(
   id: string, options: O,
   r: Pick<ReducedMaps, 'reduction' | 'independent' | 'maps'>, numClasses: number, fit: CalibratorJSON['fit'],
+  seed: number | null = null,
 ): FittedCalibrator {
   return {
     method: id,
@@ -200,7 +191,7 @@ export function reducedMapModel<O extends { readonly reduction: BinaryReduction 
       return predictReduction(input.logits, r, out);
     },
     toJSON(): CalibratorJSON {
-      return { format: 'calibra.calibrator', version: 1, method: id, input: 'probs', numClasses, reduction: options.reduction, options: { ...options }, params: { maps: r.maps.map((m) => m.toJSON()) }, fit, seed: null };
+      return { format: 'calibra.calibrator', version: 1, method: id, input: 'probs', numClasses, reduction: options.reduction, options: { ...options }, params: { maps: r.maps.map((m) => m.toJSON()) }, fit, seed };
     },
   };
 }

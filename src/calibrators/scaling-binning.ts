@@ -12,12 +12,11 @@
  */
 import { CalibraError } from '../errors.js';
 import { Rng } from '../math/rng.js';
-import type { Matrix } from '../math/matrix.js';
-import { fitReduction, loadMaps, predictReduction, type BinaryReduction, type ReducedMaps, type ScoreMap } from './binning-reduction.js';
-import { booleanOption, checkLabelled, checkOptionKeys, checkPredictInput, choiceOption, fitBlock, numberOption } from './checks.js';
+import { fitReduction, loadMaps, reducedMapModel, type BinaryReduction, type ScoreMap } from './binning-reduction.js';
+import { booleanOption, checkLabelled, checkOptionKeys, choiceOption, fitBlock, numberOption } from './checks.js';
 import { binIndex, binMeans, equalMassEdges } from './histogram-map.js';
 import { invalidModel, readBoolean, readChoice, readNumber, readNumberArray, readObject } from './model-fields.js';
-import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from './types.js';
+import type { CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from './types.js';
 
 const ID = 'scaling-binning';
 /** verified_calibration clips probabilities to [ε, 1 − ε] before the logit. */
@@ -136,21 +135,6 @@ export function fitScalingBinningMap(scores: Float64Array, targets: ArrayLike<nu
 
 interface SbOptions { readonly bins: number; readonly reduction: BinaryReduction; readonly independent: boolean; readonly splits: 1 | 3 }
 
-function makeModel(o: SbOptions, r: Pick<ReducedMaps, 'reduction' | 'independent' | 'maps'>, numClasses: number, fit: CalibratorJSON['fit'], seed: number | null): FittedCalibrator {
-  return {
-    method: ID,
-    numClasses,
-    preservesArgmax: false,
-    predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
-      checkPredictInput(input.logits, numClasses, ID);
-      return predictReduction(input.logits, r, out);
-    },
-    toJSON(): CalibratorJSON {
-      return { format: 'calibra.calibrator', version: 1, method: ID, input: 'probs', numClasses, reduction: o.reduction, options: { ...o }, params: { maps: r.maps.map((m) => m.toJSON()) }, fit, seed };
-    },
-  };
-}
-
 /** `scaling-binning`: Platt scaling then equal-mass binning of the scaled values (Kumar et al. 2019). */
 export const scalingBinning: CalibratorSpec = {
   id: ID,
@@ -172,7 +156,7 @@ export const scalingBinning: CalibratorSpec = {
     const sets = splitIndices(data.logits.rows, o.splits, ctx.seed);
     const r = fitReduction(data, o.reduction, o.independent, (s, t) => fitScalingBinningMap(s, t, o.bins, sets), (d, t) => ctx.onProgress?.(d / t));
     const fit = fitBlock(r.warnings.length === 0, 0, null, r.warnings);
-    return { model: makeModel(o, r, data.logits.cols, fit, o.splits === 3 ? ctx.seed : null), converged: r.warnings.length === 0, iterations: 0, loss: null, warnings: r.warnings };
+    return { model: reducedMapModel(ID, o, r, data.logits.cols, fit, o.splits === 3 ? ctx.seed : null), converged: r.warnings.length === 0, iterations: 0, loss: null, warnings: r.warnings };
   },
   load(json: CalibratorJSON): FittedCalibrator {
     const opts = readObject(json.options, 'options');
@@ -186,6 +170,6 @@ export const scalingBinning: CalibratorSpec = {
     };
     readChoice(json.reduction, 'reduction', [o.reduction]);
     const maps = loadMaps(json.params, o.reduction, json.numClasses, ScalingBinningMap.load);
-    return makeModel(o, { reduction: o.reduction, independent: o.independent, maps }, json.numClasses, json.fit, json.seed);
+    return reducedMapModel(ID, o, { reduction: o.reduction, independent: o.independent, maps }, json.numClasses, json.fit, json.seed);
   },
 };

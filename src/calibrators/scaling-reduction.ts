@@ -9,6 +9,7 @@
  * Each map reads (ln p, ln(1 − p)) computed stably from the logits, so no probability is rounded to 0 or 1
  * before a log is taken.
  */
+import { argmaxRow } from '../math/softmax.js';
 import type { Matrix } from '../math/matrix.js';
 import type { Reduction } from './types.js';
 
@@ -66,8 +67,7 @@ export function fitReduction<P>(
   };
   if (reduction === 'top-label') {
     for (let i = 0; i < N; i++) {
-      let best = 0;
-      for (let k = 1; k < K; k++) if ((lnP[i * K + k] as number) > (lnP[i * K + best] as number)) best = k;
+      const best = argmaxRow(lnP, K, i);
       colP[i] = lnP[i * K + best] as number; colQ[i] = lnQ[i * K + best] as number;
       t[i] = labels[i] === best ? 1 : 0;
     }
@@ -95,8 +95,7 @@ export function applyReduction<P>(
       const p1 = family.apply(maps[0] as P, lnP[1] as number, lnQ[1] as number);
       dst[o] = 1 - p1; dst[o + 1] = p1;
     } else if (reduction === 'top-label') {
-      let best = 0;
-      for (let k = 1; k < K; k++) if ((lnP[k] as number) > (lnP[best] as number)) best = k;
+      const best = argmaxRow(lnP, K, 0);
       const c = family.apply(maps[0] as P, lnP[best] as number, lnQ[best] as number);
       const rest = Math.exp(lnQ[best] as number);
       for (let k = 0; k < K; k++) {

@@ -173,7 +173,7 @@ export function decodeToFloat64(bytes: Uint8Array, offset: number, count: number
   const size = dtype.itemsize;
   const at = bytes.byteOffset + offset;
   if ((size === 1 || (dtype.littleEndian === HOST_LITTLE_ENDIAN && at % size === 0)) && type !== 'f2' && type !== 'i8' && type !== 'u8') {
-    out.set(viewAt(type, bytes, offset, count));
+    out.set(viewAs(type, bytes.buffer as ArrayBuffer, at, count) as Exclude<NpyNumericData, BigInt64Array | BigUint64Array>);
     return;
   }
   const dv = new DataView(bytes.buffer, at, count * size);
@@ -193,21 +193,6 @@ export function decodeToFloat64(bytes: Uint8Array, offset: number, count: number
       case 'u4': out[i] = dv.getUint32(p, le); break;
       case 'u8': out[i] = Number(dv.getBigUint64(p, le)); break;
     }
-  }
-}
-
-function viewAt(type: NpyNumericType, bytes: Uint8Array, offset: number, count: number): ArrayLike<number> {
-  const buf = bytes.buffer as ArrayBuffer;
-  const at = bytes.byteOffset + offset;
-  switch (type) {
-    case 'f4': return new Float32Array(buf, at, count);
-    case 'f8': return new Float64Array(buf, at, count);
-    case 'i1': return new Int8Array(buf, at, count);
-    case 'i2': return new Int16Array(buf, at, count);
-    case 'i4': return new Int32Array(buf, at, count);
-    case 'u2': return new Uint16Array(buf, at, count);
-    case 'u4': return new Uint32Array(buf, at, count);
-    default: return new Uint8Array(buf, at, count);
   }
 }
 

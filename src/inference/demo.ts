@@ -5,6 +5,7 @@
  * ones. Pure orchestration: datasets, corruptions and the classifier are passed in, so it is tested on small
  * inputs. Cost: (1 + #views) model passes per image of every set, plus the calibrator fits.
  */
+import { argmaxRow } from '../math/softmax.js';
 import type { ImageDataset } from '../datasets/types.js';
 import type { Matrix } from '../math/matrix.js';
 import { getCalibrator, calibratorSpecs } from '../calibrators/registry.js';
@@ -105,10 +106,7 @@ export type DemoProgress = (fraction: number, message: string) => void;
 function accuracyOf(logits: Matrix, labels: Int32Array): number {
   let ok = 0;
   for (let i = 0; i < logits.rows; i++) {
-    let best = 0;
-    const o = i * logits.cols;
-    for (let k = 1; k < logits.cols; k++) if ((logits.data[o + k] as number) > (logits.data[o + best] as number)) best = k;
-    if (best === labels[i]) ok++;
+    if (argmaxRow(logits.data, logits.cols, i) === labels[i]) ok++;
   }
   return ok / logits.rows;
 }

@@ -3,6 +3,7 @@
  * corruption), and write the views file that `calibra fit --method ca` reads (Liu et al. 2024,
  * arXiv:2404.13016). Seeded per image; the random draws are stored in the file (`rotation_angle`, ...).
  */
+import { argmaxRow } from '../../math/softmax.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { CalibraError } from '../../errors.js';
 import { getValue, listValue, numberValue, parseArgs, requireValue } from '../args.js';
@@ -78,9 +79,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     saveViewsFile(out, { original: res.original, views: res.views, labels: res.labels, extra }, { force });
     let correct = 0;
     for (let i = 0; i < n; i++) {
-      let best = 0;
-      for (let k = 1; k < res.original.cols; k++) if ((res.original.data[i * res.original.cols + k] as number) > (res.original.data[i * res.original.cols + best] as number)) best = k;
-      if (best === res.labels[i]) correct++;
+      if (argmaxRow(res.original.data, res.original.cols, i) === res.labels[i]) correct++;
     }
     io.stdout(`wrote ${out}: ${n} × ${res.original.cols} logits for original + ${views.length} views (${views.join(', ')}); accuracy on originals ${(correct / n).toFixed(4)}\n`);
   } finally {
