@@ -9,6 +9,7 @@ import { reportCommand } from './commands/report.js';
 import { fitCommand } from './commands/fit.js';
 import { applyCommand } from './commands/apply.js';
 import { compareCommand } from './commands/compare.js';
+import { sqlCommand } from './commands/sql.js';
 
 export const commands: readonly Command[] = [
   evaluateCommand,
@@ -18,4 +19,5 @@ export const commands: readonly Command[] = [
   fitCommand,
   applyCommand,
   compareCommand,
+  sqlCommand,
 ];

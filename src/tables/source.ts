@@ -69,24 +69,33 @@ export async function resolveSource(engine: TableEngine, spec: string, dbTable?:
     throw new CalibraError('E_FORMAT', `unknown table format ${JSON.stringify(path.extname(spec) || spec)}`, { source: spec, fix: 'use .parquet, .csv, .tsv, .jsonl, .ndjson, .json, .arrow/.feather/.ipc/.arrows or .duckdb (optionally .gz/.zst for CSV and JSON)' });
   }
   const files = await listFiles(engine, spec);
-  const lit = d.str(spec);
-  if (format === 'parquet') {
-    return { spec, format, files, from: `read_parquet(${lit}, file_row_number = true)`, ordinal: 'CAST(file_index AS BIGINT) * 1099511627776 + file_row_number', fileIndex: 'file_index' };
-  }
-  if (format === 'csv') {
-    const delim = spec.toLowerCase().replace(/\.(gz|zst)$/, '').endsWith('.tsv') ? ", delim = '\\t'" : '';
-    return { spec, format, files, from: `read_csv(${lit}, header = true${delim})`, ordinal: '(ROW_NUMBER() OVER () - 1)', fileIndex: 'file_index' };
-  }
-  if (format === 'json') {
-    const ndjson = /\.(jsonl|ndjson)(\.(gz|zst))?$/i.test(spec) ? ", format = 'newline_delimited'" : '';
-    return { spec, format, files, from: `read_json(${lit}${ndjson})`, ordinal: '(ROW_NUMBER() OVER () - 1)', fileIndex: 'file_index' };
-  }
+  const rel = fileRelation(spec, format);
+  if (rel !== null) return { spec, format, files, ...rel };
   if (files.length !== 1) throw new CalibraError('E_USAGE', `a glob of ${format === 'duckdb' ? 'DuckDB database' : 'Arrow'} files is not supported (${files.length} files match)`, { source: spec, fix: 'give one file' });
   const file = files[0] as string;
   if (format === 'duckdb') return attachDatabase(engine, spec, file, dbTable);
   const { importArrow } = await import('./arrow-import.js');
   await importArrow(engine, file, '__arrow');
   return { spec, format, files, from: '__arrow', ordinal: 'rowid', fileIndex: '0' };
+}
+
+/**
+ * The DuckDB relation of a Parquet, CSV or JSON file or glob, with its row order and file index (null for
+ * the formats that need an engine to resolve: DuckDB database files and Arrow IPC). Pure: used by
+ * `calibra sql` to print a query without opening the files.
+ */
+export function fileRelation(spec: string, format: ResolvedSource['format']): Pick<ResolvedSource, 'from' | 'ordinal' | 'fileIndex'> | null {
+  const lit = d.str(spec);
+  if (format === 'parquet') return { from: `read_parquet(${lit}, file_row_number = true)`, ordinal: 'CAST(file_index AS BIGINT) * 1099511627776 + file_row_number', fileIndex: 'file_index' };
+  if (format === 'csv') {
+    const delim = spec.toLowerCase().replace(/\.(gz|zst)$/, '').endsWith('.tsv') ? ", delim = '\\t'" : '';
+    return { from: `read_csv(${lit}, header = true${delim})`, ordinal: '(ROW_NUMBER() OVER () - 1)', fileIndex: 'file_index' };
+  }
+  if (format === 'json') {
+    const ndjson = /\.(jsonl|ndjson)(\.(gz|zst))?$/i.test(spec) ? ", format = 'newline_delimited'" : '';
+    return { from: `read_json(${lit}${ndjson})`, ordinal: '(ROW_NUMBER() OVER () - 1)', fileIndex: 'file_index' };
+  }
+  return null;
 }
 
 async function attachDatabase(engine: TableEngine, spec: string, file: string, dbTable: string | undefined): Promise<ResolvedSource> {

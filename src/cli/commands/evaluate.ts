@@ -23,6 +23,9 @@ import { createProgress } from '../progress.js';
 const NAME = 'evaluate';
 
 const USAGE = `usage: calibra evaluate (--logits F | --probs F) --labels F [options]
+       calibra evaluate --table FILE_OR_GLOB --label-col NAME
+           (--confidence-col NAME --pred-col NAME | --probs-col NAME | --logits-col NAME)
+           [--by COL[,COL]] [--where SQL] [--metrics ...] [--format table|json|csv]
 
 Computes calibration metrics. Files: .npy, .npz, .csv or .json; labels as integers or one-hot.
 
@@ -42,6 +45,11 @@ options:
   --threads N          worker threads for the per-row pass of an in-memory input (default: min(cores, 4)
                        above 2e7 values, else 1); results are bit-identical for every N
   --quiet              no progress on stderr
+
+tables (computed inside the embedded DuckDB; --threads and --max-memory are DuckDB's; see docs/tables.md):
+  --table FILE_OR_GLOB .parquet, .csv/.tsv, .jsonl/.ndjson/.json, .arrow/.feather/.ipc, .duckdb (--db-table NAME)
+  --label-col NAME, --confidence-col NAME --pred-col NAME | --probs-col NAME | --logits-col NAME
+  --by COL[,COL]       per-slice metrics plus the whole table;  --where SQL  your own DuckDB predicate
 
 ids: see docs/metrics.md; e.g. accuracy ece ece_em mce rmsce cw_ece tl_ece dece smece ks mmce kde_ece
 brier brier_top nll auroc aupr_success aupr_error fpr95 aurc eaurc; binned ids take @B (default 15).
@@ -194,10 +202,16 @@ export const evaluateCommand: Command = {
   summary: 'calibration metrics (ECE, MCE, class-wise, KS, NLL, Brier, AUROC...) with bootstrap intervals',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { flags: ['quiet'], values: ['logits', 'probs', 'labels', 'preset', 'format', 'edges', 'ci', 'bootstrap', 'seed', 'chunk-rows', 'max-memory', 'threads'], repeatable: ['metrics'] }, NAME);
+    const args = parseArgs(argv, { flags: ['quiet'], values: ['logits', 'probs', 'labels', 'preset', 'format', 'edges', 'ci', 'bootstrap', 'seed', 'chunk-rows', 'max-memory', 'threads', 'table', 'db-table', 'label-col', 'confidence-col', 'pred-col', 'probs-col', 'logits-col', 'where'], repeatable: ['metrics', 'by'] }, NAME);
     if (args.positionals.length > 0) throw new CalibraError('E_USAGE', `unexpected argument ${JSON.stringify(args.positionals[0])}`, { where: `calibra ${NAME}`, fix: 'see calibra evaluate --help' });
     const format = getValue(args, 'format') ?? 'table';
     if (!['table', 'json', 'csv'].includes(format)) throw new CalibraError('E_USAGE', `unknown format ${JSON.stringify(format)}`, { where: `calibra ${NAME}`, fix: 'use table, json or csv' });
+    if (getValue(args, 'table') !== undefined) {
+      // DuckDB and the table code load only here
+      const { runTableEvaluate } = await import('../../tables/cli-evaluate.js');
+      io.stdout(await runTableEvaluate(args, io, format as 'table' | 'json' | 'csv'));
+      return 0;
+    }
     const r = await evaluateFiles(args, io);
     io.stdout(format === 'json' ? formatEvaluateJson(r) : format === 'csv' ? formatCsv(r) : formatTable(r));
     return 0;
