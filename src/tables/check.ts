@@ -191,7 +191,7 @@ export async function runChecked(engine: TableEngine, src: ResolvedSource, sql: 
 /** Throws the one-line error for the row with order `ord`: file, row in the file, column, value. */
 async function fail(engine: TableEngine, src: ResolvedSource, q: TableQuerySource, ord: number, col: string, code: CalibraErrorCode, message: (v: string) => string, fix: string): Promise<never> {
   const ctes = sourceCtes(d, q);
-  const rows = await engine.all(`${withClause(ctes)}SELECT ${src.fileIndex} AS __fi, CAST(${d.ident(col)} AS VARCHAR) AS __v FROM __src WHERE __ord = ${ord}`);
+  const rows = await engine.all(`${withClause(ctes)}SELECT __fi, CAST(${d.ident(col)} AS VARCHAR) AS __v FROM __src WHERE __ord = ${ord}`);
   const fi = Number(rows[0]?.['__fi'] ?? 0);
   const value = rows[0]?.['__v'];
   let rowInFile = ord;

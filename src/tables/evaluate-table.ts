@@ -103,7 +103,7 @@ export async function evaluateTable(opts: TableEvaluateOptions): Promise<TableEv
 export async function prepareTable(engine: TableEngine, opts: Pick<TableEvaluateOptions, 'table' | 'dbTable' | 'label' | 'input' | 'by' | 'where'>): Promise<{ src: ResolvedSource; q: TableQuerySource }> {
   const src = await resolveSource(engine, opts.table, opts.dbTable);
   const cols = await describeColumns(engine, src);
-  const base = { from: src.from, ordinal: src.ordinal, where: opts.where, label: opts.label, by: opts.by };
+  const base = { from: src.from, ordinal: src.ordinal, fileIndex: src.fileIndex, where: opts.where, label: opts.label, by: opts.by };
   const { scalar } = checkColumns(cols, src, { ...base, input: opts.input });
   const q: TableQuerySource = { ...base, input: opts.input.kind === 'top' ? opts.input : { ...opts.input, scalar } };
   return { src, q };

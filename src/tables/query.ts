@@ -25,6 +25,8 @@ export interface TableQuerySource {
   readonly from: string;
   /** SQL for the row order of the source (in terms of its columns), or null when it has none. */
   readonly ordinal: string | null;
+  /** SQL for the index of a row's file in a multi-file source (reported in errors), or absent. */
+  readonly fileIndex?: string;
   /** The user's own predicate (`--where`), inserted as written, or null. */
   readonly where: string | null;
   readonly label: string;
@@ -45,7 +47,8 @@ const withClause = (ctes: ReadonlyArray<readonly [string, string]>): string => `
 /** `__src` and `__f`: the table with its row order, filtered by `--where`. */
 export function sourceCtes(d: Dialect, src: TableQuerySource): Array<[string, string]> {
   const ctes: Array<[string, string]> = [];
-  ctes.push(['__src', src.ordinal === null ? `SELECT * FROM ${src.from}` : `SELECT *, ${src.ordinal} AS __ord FROM ${src.from}`]);
+  const extra = [...(src.ordinal === null ? [] : [`${src.ordinal} AS __ord`]), ...(src.fileIndex === undefined ? [] : [`${src.fileIndex} AS __fi`])];
+  ctes.push(['__src', `SELECT *${extra.map((e) => `, ${e}`).join('')} FROM ${src.from}`]);
   ctes.push(['__f', src.where === null ? 'SELECT * FROM __src' : `SELECT * FROM __src WHERE (${src.where})`]);
   void d;
   return ctes;
