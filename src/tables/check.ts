@@ -101,7 +101,7 @@ export async function checkRows(engine: TableEngine, src: ResolvedSource, q: Tab
     { code: 'E_LABEL_RANGE', column: q.label, bad: `${num(y)} < 0`, message: (v) => `the label ${v} is negative`, fix: 'labels must be class indices 0..K-1' },
   ];
   const inp = q.input;
-  let extra = '';
+  let extra: string;
   if (inp.kind === 'top') {
     const c = id(inp.confidence);
     const p = id(inp.pred);
