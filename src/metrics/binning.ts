@@ -196,6 +196,21 @@ export interface BinRecord {
 }
 
 /**
+ * The equal-width bins of group `g` of `stats` as diagram records (lo = b/B, hi = (b+1)/B; mean confidence
+ * and accuracy NaN when empty). Cost O(bins).
+ */
+export function binRecords(stats: BinnedStats, g = 0): BinRecord[] {
+  const out: BinRecord[] = [];
+  const B = stats.bins;
+  for (let b = 0; b < B; b++) {
+    const k = g * B + b;
+    const c = stats.count[k] as number;
+    out.push({ lo: b / B, hi: (b + 1) / B, count: c, meanConfidence: c > 0 ? (stats.sumScore[k] as number) / c : Number.NaN, accuracy: c > 0 ? (stats.sumTarget[k] as number) / c : Number.NaN });
+  }
+  return out;
+}
+
+/**
  * Bins for a reliability diagram: equal-width (edges b/B, rule `'right'` unless given) or equal-mass (rank
  * split of the stably sorted confidences into groups of ⌈N/B⌉ or ⌊N/B⌋, first groups larger; lo/hi are the
  * smallest and largest confidence in the group). Cost O(N) equal-width, O(N log N) equal-mass.
@@ -211,11 +226,7 @@ export function reliabilityBins(
   if (opts.scheme === 'equal-width') {
     const stats = createBinnedStats(bins, 1, opts.rule ?? 'right');
     for (let i = 0; i < confidences.length; i++) addToBins(stats, 0, confidences[i] as number, correct[i] as number);
-    for (let b = 0; b < bins; b++) {
-      const c = stats.count[b] as number;
-      out.push({ lo: b / bins, hi: (b + 1) / bins, count: c, meanConfidence: c > 0 ? (stats.sumScore[b] as number) / c : Number.NaN, accuracy: c > 0 ? (stats.sumTarget[b] as number) / c : Number.NaN });
-    }
-    return out;
+    return binRecords(stats);
   }
   const order = stableOrder(confidences);
   const n = confidences.length;

@@ -247,6 +247,10 @@ export function renderReport(input: ReportInput): RenderedReport {
     '</main>',
     input.footer !== undefined ? `<footer>${esc(input.footer)}</footer>` : '',
   ].join('\n');
-  const html = `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${esc(input.title)} — calibra report</title>\n<style>${CSS}</style>\n</head>\n<body>\n${body}\n<script>${SCRIPT}</script>\n</body>\n</html>\n`;
-  return { html, charts, summaryText: summaryText(input, table, opts), table };
+  return { html: reportPage(input.title, body), charts, summaryText: summaryText(input, table, opts), table };
+}
+
+/** The HTML document around a report body: the report's CSS (plus `extraCss`), its tab script, no network. */
+export function reportPage(title: string, body: string, extraCss = ''): string {
+  return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${esc(title)} — calibra report</title>\n<style>${CSS}${extraCss}</style>\n</head>\n<body>\n${body}\n<script>${SCRIPT}</script>\n</body>\n</html>\n`;
 }

@@ -7,7 +7,7 @@
  * fetched (confidence, correct) pairs. See docs/tables.md.
  */
 import { CalibraError } from '../errors.js';
-import { createBinnedStats, type BinnedStats, type EdgeRule } from '../metrics/binning.js';
+import { binRecords, createBinnedStats, type BinnedStats, type BinRecord, type EdgeRule } from '../metrics/binning.js';
 import { computeMetrics, type MetricContext } from '../metrics/evaluate.js';
 import type { MetricSpec } from '../metrics/ids.js';
 import type { SampleSummary } from '../metrics/summary.js';
@@ -36,6 +36,11 @@ export interface TableEvaluateOptions {
   readonly threads?: number;
   /** DuckDB's memory limit, and the bound on the pairs fetched for the in-memory ids (MB). */
   readonly memoryMb: number;
+  /**
+   * Equal-width bins of a top-label reliability diagram per slice and for the whole table (`calibra report
+   * --table`): the same pushed-down per-bin sums as `ece@B`, returned as `bins`. Absent: no diagram bins.
+   */
+  readonly diagramBins?: number;
 }
 
 /** One slice's result. */
@@ -44,6 +49,8 @@ export interface SliceMetrics {
   readonly key: Record<string, TableValue>;
   readonly n: number;
   readonly metrics: Record<string, number>;
+  /** Top-label reliability bins (`diagramBins` equal-width bins), when asked for. */
+  readonly bins?: BinRecord[];
 }
 
 /** The result of a table evaluation. */
@@ -53,6 +60,8 @@ export interface TableEvaluation {
   readonly classes: number;
   readonly ids: readonly string[];
   readonly metrics: Record<string, number>;
+  /** Top-label reliability bins of the whole table (`diagramBins` equal-width bins), when asked for. */
+  readonly bins?: BinRecord[];
   /** Per slice (sorted by key), or null without `--by`. */
   readonly slices: SliceMetrics[] | null;
   /** Preset ids left out because the input cannot give them. */
@@ -118,7 +127,7 @@ async function evaluateWith(engine: TableEngine, opts: TableEvaluateOptions): Pr
     throw new CalibraError('E_OPTION', `${plan.fetched.map((s) => s.id).join(', ')} need every confidence in memory (${shape.rows} rows, ${Math.ceil((shape.rows * 18) / 1048576)} MB) but --max-memory is ${opts.memoryMb} MB`, { source: src.spec, fix: 'drop these ids (e.g. --metrics ece,mce,rmsce,tl_ece,ece_em,ks,auroc,brier_top,accuracy), narrow the rows with --where, or raise --max-memory' });
   }
   const slices = new Map<string, SliceState>();
-  const topBins = binsOf(plan.cells, 'top-bins');
+  const topBins = [...new Set([...binsOf(plan.cells, 'top-bins'), ...(opts.diagramBins !== undefined ? [opts.diagramBins] : [])])];
   const condBins = binsOf(plan.cells, 'cond-bins');
   const clsBins = binsOf(plan.classCells, 'class-bins');
   const nk = keyColumns(q).length;
@@ -172,12 +181,13 @@ async function evaluateWith(engine: TableEngine, opts: TableEvaluateOptions): Pr
     for (const id of ids) out[id] = mem[id] ?? s.sql[id] ?? Number.NaN;
     return out;
   };
+  const diagram = (s: SliceState): { bins?: BinRecord[] } => (opts.diagramBins !== undefined ? { bins: binRecords(s.top.get(opts.diagramBins) as BinnedStats) } : {});
   let sliceList: SliceMetrics[] | null = null;
   if (nk > 0) {
     sliceList = [...slices.values()].filter((s) => s !== overall).sort((a, b) => compareKeys(a.keyValues, b.keyValues))
-      .map((s) => ({ key: Object.fromEntries(opts.by.map((c, i) => [c, s.keyValues[i] ?? null])), n: s.sums.n, metrics: finish(s) }));
+      .map((s) => ({ key: Object.fromEntries(opts.by.map((c, i) => [c, s.keyValues[i] ?? null])), n: s.sums.n, metrics: finish(s), ...diagram(s) }));
   }
-  return { source: src.spec, n: overall.sums.n, classes: K, ids, metrics: finish(overall), slices: sliceList, dropped: plan.dropped };
+  return { source: src.spec, n: overall.sums.n, classes: K, ids, metrics: finish(overall), ...diagram(overall), slices: sliceList, dropped: plan.dropped };
 }
 
 /** Orders slice keys: numbers and strings ascending, NULL last. */

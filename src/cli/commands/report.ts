@@ -48,6 +48,18 @@ Methods and metrics:
   --bootstrap R                     bootstrap resamples of the smooth band (default 100, 0 = none)
   --seed S                          seed of fitting and bootstrap (default 0)
 
+Tables (a report of a table's own predictions per slice, computed inside the embedded DuckDB; see docs/tables.md):
+  calibra report --table FILE_OR_GLOB --label-col NAME
+      (--confidence-col NAME --pred-col NAME | --probs-col NAME | --logits-col NAME)
+      --by COL[,COL] [--where SQL] [--metrics ...] --out report.html
+                                    one reliability diagram per slice (the whole table's, then the worst
+                                    slices) and a table of every slice's metrics, worst first
+  --primary ID                      metric the slices are ranked by, worst first (default ece)
+  --max-slices N                    draw the diagrams of at most the N worst slices (default 12; the
+                                    table lists every slice)
+  --bins B                          equal-width bins of the diagrams (default 15)
+  --edges R --db-table T --threads N --max-memory MB   as for calibra evaluate --table
+
 Output:
   --out report.html                 the report (refuses to overwrite without --force)
   --png-dir D                       also write every reliability diagram as PNG into D
@@ -57,6 +69,8 @@ Output:
 Example:
   calibra report --val-logits val_logits.npy --val-labels val_labels.npy \\
     --test-logits test_logits.npy --test-labels test_labels.npy --methods ts,isotonic --out report.html
+  calibra report --table examples/tables/predictions.parquet --label-col label \\
+    --confidence-col confidence --pred-col pred --by model_version,region --out slices.html
 `;
 
 interface LoadedSet {
@@ -138,17 +152,28 @@ function chooseMethods(requested: string[] | undefined, haveViews: boolean): str
   return ['none', ...ids.filter((id) => id !== 'none')];
 }
 
-function runReport(argv: readonly string[], io: CliIo): number {
+/** Options of the `--table` path only (src/tables/cli-report.ts). */
+const TABLE_ONLY = ['table', 'db-table', 'label-col', 'confidence-col', 'pred-col', 'probs-col', 'logits-col', 'by', 'where', 'edges', 'threads', 'max-memory', 'max-slices'];
+
+async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, {
-    flags: ['force', 'probs'],
-    values: ['val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title'],
-    repeatable: ['test-set', 'option'],
+    flags: ['force', 'probs', 'quiet'],
+    values: ['val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title', ...TABLE_ONLY.filter((k) => k !== 'by')],
+    repeatable: ['test-set', 'option', 'by'],
   }, NAME);
   const out = requireValue(args, 'out', NAME);
   const force = args.flags.has('force');
   const probs = args.flags.has('probs');
   if (!force && existsSync(out)) throw new CalibraError('E_EXISTS', 'the output file exists', { source: out, fix: 'add --force to replace it, or choose another --out' });
   if (!existsSync(path.dirname(path.resolve(out)))) throw new CalibraError('E_IO', 'the folder of the output file does not exist', { source: out, fix: 'create the folder first, or choose another --out' });
+  if (getValue(args, 'table') !== undefined) {
+    // DuckDB and the table code load only here
+    const { runTableReport } = await import('../../tables/cli-report.js');
+    return runTableReport(args, io, out, force);
+  }
+  for (const k of TABLE_ONLY) {
+    if ((args.values.get(k)?.length ?? 0) > 0) throw new CalibraError('E_USAGE', `--${k} needs --table`, { where: `calibra ${NAME}`, fix: `add --table FILE_OR_GLOB, or drop --${k}` });
+  }
   const seed = numberValue(args, 'seed', NAME, 0, { integer: true, min: 0 });
   const bins = numberValue(args, 'bins', NAME, 15, { integer: true, min: 1, max: 1000 });
   const bootstrap = numberValue(args, 'bootstrap', NAME, 100, { integer: true, min: 0, max: 10000 });
@@ -226,4 +251,4 @@ function runReport(argv: readonly string[], io: CliIo): number {
 }
 
 /** The `report` command. */
-export const reportCommand: Command = { name: NAME, summary: 'fit methods, evaluate them, and write one self-contained HTML report', usage: USAGE, run: (argv, io) => Promise.resolve().then(() => runReport(argv, io)) };
+export const reportCommand: Command = { name: NAME, summary: 'fit methods, evaluate them, and write one self-contained HTML report', usage: USAGE, run: (argv, io) => runReport(argv, io) };

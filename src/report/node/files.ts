@@ -22,7 +22,7 @@ export interface WriteReportOptions {
  * Writes `report.html` and, with `pngDir`, one PNG per chart. Returns the paths written.
  * Cost: O(HTML size) plus rendering each PNG.
  */
-export function writeReportFiles(report: RenderedReport, htmlFile: string, opts: WriteReportOptions = {}): { html: string; pngs: string[] } {
+export function writeReportFiles(report: Pick<RenderedReport, 'html' | 'charts'>, htmlFile: string, opts: WriteReportOptions = {}): { html: string; pngs: string[] } {
   const force = opts.force === true;
   writeFileAtomic(htmlFile, report.html, { force });
   const pngs: string[] = [];
