@@ -114,8 +114,10 @@ function tableHead(by: readonly string[], ids: readonly string[], rankBy: string
 
 function tableRow(row: SliceRow, rank: string, by: readonly string[], ids: readonly string[], rankBy: string, cls: string): string {
   const keys = by.length === 0 ? [] : rank === '' ? [`<td class="name" colspan="${by.length}">(all rows)</td>`] : by.map((c) => `<td class="name">${esc(row.key[c] === null || row.key[c] === undefined ? 'NULL' : String(row.key[c]))}</td>`);
-  const values = ids.map((id) => `<td${id === rankBy ? ' class="rank-by"' : ''}>${formatMetric(row.metrics[id])}</td>`);
-  return `<tr${cls !== '' ? ` class="${cls}"` : ''}${rank !== '' ? ` data-rank="${rank}"` : ''}><td>${rank}</td>${keys.join('')}<td>${row.n}</td>${values.join('')}</tr>`;
+  // data-value: the full-precision value (shortest round trip; empty for NaN), for scripts and sorting
+  const values = ids.map((id) => { const v = row.metrics[id] ?? Number.NaN; return `<td data-id="${esc(id)}" data-value="${Number.isNaN(v) ? '' : String(v)}"${id === rankBy ? ' class="rank-by"' : ''}>${formatMetric(v)}</td>`; });
+  const data = rank !== '' ? ` data-rank="${rank}" data-key="${esc(JSON.stringify(by.map((c) => row.key[c] ?? null)))}"` : '';
+  return `<tr${cls !== '' ? ` class="${cls}"` : ''}${data}><td>${rank}</td>${keys.join('')}<td>${row.n}</td>${values.join('')}</tr>`;
 }
 
 /**
