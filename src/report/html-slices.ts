@@ -100,7 +100,7 @@ export function rankSlices(slices: readonly Pick<SliceRow, 'metrics'>[], id: str
 const fileSlug = (s: string): string => s.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 80);
 
 function diagram(row: SliceRow, title: string, rankBy: string): string {
-  return reliabilityDiagramSvg(row.bins, { title: title.length > 44 ? `${title.slice(0, 43)}…` : title, annotation: `${rankBy} ${formatMetric(row.metrics[rankBy])} · n ${row.n}` });
+  return reliabilityDiagramSvg(row.bins, { title: title.length > 36 ? `${title.slice(0, 35)}…` : title, annotation: `${rankBy} ${formatMetric(row.metrics[rankBy])} · n ${row.n}` });
 }
 
 function tableHead(by: readonly string[], ids: readonly string[], rankBy: string): string {
