@@ -8,8 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fitCa } from '../src/calibrators/ca/spec.js';
-import { fitTemperature } from '../src/calibrators/temperature.js';
-import type { ViewLogits } from '../src/calibrators/types.js';
+import { fitTemperature } from '../src/calibrators/scaling/temperature.js';
+import type { ViewLogits } from '../src/calibrators/core/types.js';
 import { loadViewsFile } from '../src/data/views-file.js';
 import { parseNpz } from '../src/data/npz.js';
 import { takeLabels, takeRows, type Matrix } from '../src/math/matrix.js';

@@ -8,7 +8,7 @@
 import { CalibraError } from '../../errors.js';
 import type { FloatArray, Matrix } from '../../math/matrix.js';
 import { logSumExpRow } from '../../math/softmax.js';
-import type { ViewLogits } from '../types.js';
+import type { ViewLogits } from '../core/types.js';
 
 /** Number of features for `numViews` views and top-`k` (k when there are no views). */
 export function featureCount(numViews: number, k: number): number {

@@ -7,8 +7,8 @@
 import { CalibraError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { softmaxPerRowTemperature } from '../../math/softmax.js';
-import { checkPredictInput, fitBlock } from '../checks.js';
-import type { CalibrationInput, CalibratorJSON, FittedCalibrator } from '../types.js';
+import { checkPredictInput, fitBlock } from '../core/checks.js';
+import type { CalibrationInput, CalibratorJSON, FittedCalibrator } from '../core/types.js';
 import { caFeatures, featureCount, selectViews } from './features.js';
 import { paramCount, paramOffsets, predictTemperaturesInto, T_MAX, T_MIN, type NetShape } from './network.js';
 import type { CaHead } from './options.js';

@@ -7,7 +7,7 @@ import { CalibraError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { probsToLogits } from '../../math/softmax.js';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, loadViewsFile } from '../../data/files.js';
-import type { ViewLogits } from '../../calibrators/types.js';
+import type { ViewLogits } from '../../calibrators/core/types.js';
 import { getValue, type ParsedArgs } from '../args.js';
 
 /**
