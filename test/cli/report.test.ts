@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
-import { getCalibrator } from '../../src/calibrators/registry.js';
+import { getCalibrator } from '../../src/calibrators/core/registry.js';
 import { evaluateMetrics } from '../../src/metrics/evaluate.js';
 import { formatMetric } from '../../src/report/html.js';
 import { loadLabels, loadLogits, saveViewsFile, type ViewsFileInput } from '../../src/data/files.js';
@@ -31,7 +31,7 @@ describe('calibra report', () => {
       'test-ece-vs-bins.png', 'test-none-reliability.png', 'test-none-smooth.png', 'test-ts-reliability.png', 'test-ts-smooth.png',
     ]);
     expect(readFileSync(join(dir, 'png', 'test-ts-reliability.png')).subarray(1, 4).toString()).toBe('PNG');
-    // Oracle: the same fit through the library API, evaluated by H2's evaluateMetrics.
+    // Oracle: the same fit through the library API, evaluated by evaluateMetrics.
     const val = { logits: loadLogits(`${EX}val_logits.npy`), labels: loadLabels(`${EX}val_labels.npy`) };
     const model = getCalibrator('ts').fit(val, {}, { seed: 0 }).model;
     const probs = model.predictProba({ logits: loadLogits(`${EX}test_logits.npy`) });

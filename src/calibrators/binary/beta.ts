@@ -9,11 +9,11 @@
  */
 import { CalibraError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
-import { applyReduction, fitReduction, reductionFor, topLabelConfidences, type BinaryMapFamily } from './binary-map.js';
-import {
-  OptionReader, checkEnvelope, checkLabelled, checkLogits, envelope, outputBuffer, readNumber, storedOptions,
-  type FitDiagnostics,
-} from '../core/options.js';
+import { applyReduction, fitBinaryMaps, reductionFor, topLabelConfidences, type BinaryMapFamily } from './binary-map.js';
+import { checkLabelled, checkLogits, outputBuffer } from '../core/checks.js';
+import { checkEnvelope, envelope, type FitDiagnostics } from '../core/envelope.js';
+import { readNumber } from '../core/model-fields.js';
+import { OptionReader, storedOptions } from '../core/options.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions, Reduction } from '../core/types.js';
 
 /** betacal's clip of s (float64 machine epsilon). */
@@ -175,7 +175,7 @@ export class BetaModel implements FittedCalibrator {
 
   toJSON(): CalibratorJSON {
     const params = { eps: BETA_EPS, maps: this.maps.map((m) => ({ a: m.a, b: m.b, c: m.c, m: Number.isFinite(m.m) ? m.m : null })) };
-    return envelope('beta', this.numClasses, this.reduction, { ...this.options }, params, this.diag, null);
+    return envelope({ method: 'beta', input: 'logits', numClasses: this.numClasses, reduction: this.reduction, options: { ...this.options }, params, fit: this.diag, seed: null });
   }
 }
 
@@ -190,23 +190,23 @@ export const betaCalibration: CalibratorSpec = {
     const o = readBetaOptions(options);
     const K = checkLabelled(data, 'beta');
     const { reduction } = reductionFor(K, o.reduction);
-    const r = fitReduction(FAMILY, data.logits, data.labels, reduction);
+    const r = fitBinaryMaps(FAMILY, data.logits, data.labels, reduction);
     const diag = { converged: r.converged, iterations: r.iterations, loss: r.loss, warnings: r.warnings };
     return { model: new BetaModel(K, reduction, r.maps, o, diag), ...diag };
   },
   load(json: CalibratorJSON): FittedCalibrator {
-    const K = checkEnvelope(json, 'beta');
+    const K = checkEnvelope(json, 'beta').numClasses;
     const o = readBetaOptions(storedOptions(json));
     const { reduction, maps: count } = reductionFor(K, o.reduction);
     if (json.reduction !== reduction) throw new CalibraError('E_MODEL_INVALID', `beta: model field 'reduction' must be "${reduction}"`, { where: "field 'reduction'" });
-    if (readNumber('beta', json.params, 'eps', 'params.eps') !== BETA_EPS) throw new CalibraError('E_MODEL_INVALID', `beta: model field 'params.eps' must be ${BETA_EPS}`, { where: "field 'params.eps'" });
+    if (readNumber(json.params['eps'], 'params.eps') !== BETA_EPS) throw new CalibraError('E_MODEL_INVALID', `beta: model field 'params.eps' must be ${BETA_EPS}`, { where: "field 'params.eps'" });
     const raw = json.params['maps'];
     if (!Array.isArray(raw) || raw.length !== count) throw new CalibraError('E_MODEL_INVALID', `beta: model field 'params.maps' must hold ${count} maps`, { where: "field 'params.maps'" });
     const maps = raw.map((m: unknown, i: number) => {
       const obj = (m !== null && typeof m === 'object' ? m : {}) as Record<string, unknown>;
-      const a = readNumber('beta', obj, 'a', `params.maps[${i}].a`), b = readNumber('beta', obj, 'b', `params.maps[${i}].b`);
+      const a = readNumber(obj['a'], `params.maps[${i}].a`), b = readNumber(obj['b'], `params.maps[${i}].b`);
       if (a < 0 || b < 0) throw new CalibraError('E_MODEL_INVALID', `beta: model field 'params.maps[${i}]' needs a, b >= 0`, { where: `field 'params.maps[${i}]'` });
-      const c = readNumber('beta', obj, 'c', `params.maps[${i}].c`);
+      const c = readNumber(obj['c'], `params.maps[${i}].c`);
       return { a, b, c, m: midpoint(a, b, c) };
     });
     return new BetaModel(K, reduction, maps, o, json.fit);

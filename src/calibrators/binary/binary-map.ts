@@ -1,5 +1,6 @@
 /**
- * Multiclass reductions for the binary scaling maps (Platt, beta), calibrators.md §1.2:
+ * Multiclass reductions for the binary scaling maps (Platt, beta), calibrators.md §1.2 (fitted by the one
+ * driver in core/reduction.ts):
  * - K = 2: one map on class 1, `p0 = 1 − p1` (reduction 'none');
  * - 'ovr': one map per class on `1[y = k]`, rows normalised (all-zero rows become uniform) unless
  *   `independent`, which returns the K marginal probabilities as they are (rows then need not sum to 1);
@@ -11,6 +12,7 @@
  */
 import { argmaxRow } from '../../math/softmax.js';
 import type { Matrix } from '../../math/matrix.js';
+import { fitReduction } from '../core/reduction.js';
 import type { Reduction } from '../core/types.js';
 
 /** Log-probability and log-complement of every entry: lnP[i·K+k] = ln p_ik, lnQ[i·K+k] = ln(1 − p_ik). Cost O(N·K). */
@@ -48,38 +50,21 @@ export function reductionFor(K: number, mode: 'ovr' | 'top-label'): { reduction:
   return mode === 'ovr' ? { reduction: 'ovr', maps: K } : { reduction: 'top-label', maps: 1 };
 }
 
-/** Fits the maps of a reduction. Returns the per-map parameters and summed diagnostics. */
-export function fitReduction<P>(
+/**
+ * Fits the maps of a reduction on (ln p, ln(1 − p)) with the one driver {@link fitReduction}; returns the
+ * per-map parameters and summed diagnostics. Cost: O(N·K) plus the maps' fits.
+ */
+export function fitBinaryMaps<P>(
   family: BinaryMapFamily<P>, logits: Matrix, labels: Int32Array, reduction: Reduction,
 ): { maps: P[]; loss: number; iterations: number; converged: boolean; warnings: string[] } {
-  const { rows: N, cols: K } = logits;
   const { lnP, lnQ } = logProbPairs(logits);
-  const maps: P[] = [];
   let loss = 0, iterations = 0, converged = true;
-  const warnings: string[] = [];
-  const colP = new Float64Array(N), colQ = new Float64Array(N);
-  const t = new Uint8Array(N);
-  const run = (name: string): void => {
-    const r = family.fit(colP, colQ, t);
-    maps.push(r.params);
-    loss += r.loss; iterations += r.iterations; converged &&= r.converged;
-    for (const w of r.warnings) warnings.push(`${name}: ${w}`);
-  };
-  if (reduction === 'top-label') {
-    for (let i = 0; i < N; i++) {
-      const best = argmaxRow(lnP, K, i);
-      colP[i] = lnP[i * K + best] as number; colQ[i] = lnQ[i * K + best] as number;
-      t[i] = labels[i] === best ? 1 : 0;
-    }
-    run('top-label');
-  } else {
-    const classes = reduction === 'none' ? [1] : Array.from({ length: K }, (_, k) => k);
-    for (const k of classes) {
-      for (let i = 0; i < N; i++) { colP[i] = lnP[i * K + k] as number; colQ[i] = lnQ[i * K + k] as number; t[i] = labels[i] === k ? 1 : 0; }
-      run(`class ${k}`);
-    }
-  }
-  return { maps, loss, iterations, converged, warnings };
+  const r = fitReduction([lnP, lnQ], logits.cols, labels, reduction === 'top-label' ? 'top-label' : 'ovr', (cols, t) => {
+    const f = family.fit(cols[0] as Float64Array, cols[1] as Float64Array, t);
+    loss += f.loss; iterations += f.iterations; converged &&= f.converged;
+    return { map: f.params, warnings: f.warnings };
+  });
+  return { maps: r.maps, loss, iterations, converged, warnings: r.warnings };
 }
 
 /** Applies fitted maps to logits under a reduction; writes N×K into `dst`. Cost O(N·K). */

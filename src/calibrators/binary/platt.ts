@@ -10,11 +10,11 @@
  */
 import { CalibraError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
-import { applyReduction, fitReduction, reductionFor, topLabelConfidences, type BinaryMapFamily } from './binary-map.js';
-import {
-  OptionReader, checkEnvelope, checkLabelled, checkLogits, envelope, outputBuffer, readChoice, readNumber, storedOptions,
-  type FitDiagnostics,
-} from '../core/options.js';
+import { applyReduction, fitBinaryMaps, reductionFor, topLabelConfidences, type BinaryMapFamily } from './binary-map.js';
+import { checkLabelled, checkLogits, outputBuffer } from '../core/checks.js';
+import { checkEnvelope, envelope, type FitDiagnostics } from '../core/envelope.js';
+import { readChoice, readNumber } from '../core/model-fields.js';
+import { OptionReader, storedOptions } from '../core/options.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions, Reduction } from '../core/types.js';
 
 /** Probability clip before the logit transform (as verified_calibration, calibrators.md §1.1). */
@@ -145,7 +145,7 @@ export class PlattModel implements FittedCalibrator {
 
   toJSON(): CalibratorJSON {
     const params = { inputTransform: this.options.inputTransform, maps: this.maps.map((m) => ({ A: m.A, B: m.B })) };
-    return envelope('platt', this.numClasses, this.reduction, { ...this.options }, params, this.diag, null);
+    return envelope({ method: 'platt', input: 'logits', numClasses: this.numClasses, reduction: this.reduction, options: { ...this.options }, params, fit: this.diag, seed: null });
   }
 }
 
@@ -160,23 +160,23 @@ export const plattScaling: CalibratorSpec = {
     const o = readPlattOptions(options);
     const K = checkLabelled(data, 'platt');
     const { reduction } = reductionFor(K, o.reduction);
-    const r = fitReduction(family(o.inputTransform, o.targetSmoothing), data.logits, data.labels, reduction);
+    const r = fitBinaryMaps(family(o.inputTransform, o.targetSmoothing), data.logits, data.labels, reduction);
     const diag = { converged: r.converged, iterations: r.iterations, loss: r.loss, warnings: r.warnings };
     return { model: new PlattModel(K, reduction, r.maps, o, diag), ...diag };
   },
   load(json: CalibratorJSON): FittedCalibrator {
-    const K = checkEnvelope(json, 'platt');
+    const K = checkEnvelope(json, 'platt').numClasses;
     const o = readPlattOptions(storedOptions(json));
     const { reduction, maps: count } = reductionFor(K, o.reduction);
     if (json.reduction !== reduction) throw new CalibraError('E_MODEL_INVALID', `platt: model field 'reduction' must be "${reduction}"`, { where: "field 'reduction'" });
-    if (readChoice('platt', json.params, 'inputTransform', ['logit', 'identity'] as const, 'params.inputTransform') !== o.inputTransform) {
+    if (readChoice(json.params['inputTransform'], 'params.inputTransform', ['logit', 'identity'] as const) !== o.inputTransform) {
       throw new CalibraError('E_MODEL_INVALID', "platt: model field 'params.inputTransform' disagrees with options", { where: "field 'params.inputTransform'" });
     }
     const raw = json.params['maps'];
     if (!Array.isArray(raw) || raw.length !== count) throw new CalibraError('E_MODEL_INVALID', `platt: model field 'params.maps' must hold ${count} maps`, { where: "field 'params.maps'" });
     const maps = raw.map((m: unknown, i: number) => {
       const obj = (m !== null && typeof m === 'object' ? m : {}) as Record<string, unknown>;
-      return { A: readNumber('platt', obj, 'A', `params.maps[${i}].A`), B: readNumber('platt', obj, 'B', `params.maps[${i}].B`) };
+      return { A: readNumber(obj['A'], `params.maps[${i}].A`), B: readNumber(obj['B'], `params.maps[${i}].B`) };
     });
     return new PlattModel(K, reduction, maps, o, json.fit);
   },

@@ -11,8 +11,11 @@
  * Cost per map: one O(N log N) sort, then O(B log N) per candidate model via prefix counts, so
  * O(B_max² log N) in all (not O(N·B_max)); predict O(#kept · log B) per entry.
  */
-import { fitReduction, loadMaps, reducedMapModel, type BinaryReduction, type ScoreMap } from './reduced-maps.js';
-import { booleanOption, checkLabelled, checkOptionKeys, choiceOption, fitBlock } from '../core/checks.js';
+import { fitReducedMaps, loadMaps, reducedMapModel, type ScoreMap } from './reduced-maps.js';
+import type { BinaryReduction } from '../core/reduction.js';
+import { checkLabelled } from '../core/checks.js';
+import { checkEnvelope, fitBlock } from '../core/envelope.js';
+import { booleanOption, checkOptionKeys, choiceOption } from '../core/options.js';
 import { binIndex } from './histogram-map.js';
 import { invalidModel, readArray, readBoolean, readChoice, readNumber, readNumberArray, readObject } from '../core/model-fields.js';
 import type { CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from '../core/types.js';
@@ -192,11 +195,12 @@ export const bbq: CalibratorSpec = {
     checkOptionKeys(options, ['reduction', 'independent'], ID);
     const o: BbqOptions = { reduction: choiceOption(options, 'reduction', ['ovr', 'top-label'] as const, 'ovr', ID), independent: booleanOption(options, 'independent', false, ID) };
     checkLabelled(data, ID);
-    const r = fitReduction(data, o.reduction, o.independent, (s, t) => ({ map: BbqMap.fit(s, t) }), (d, t) => ctx.onProgress?.(d / t));
+    const r = fitReducedMaps(data, o.reduction, o.independent, (s, t) => ({ map: BbqMap.fit(s, t) }), (d, t) => ctx.onProgress?.(d / t));
     const fit = fitBlock(true, 0, null, r.warnings);
     return { model: reducedMapModel(ID, o, r, data.logits.cols, fit), converged: true, iterations: 0, loss: null, warnings: r.warnings };
   },
   load(json: CalibratorJSON): FittedCalibrator {
+    checkEnvelope(json, ID);
     const opts = readObject(json.options, 'options');
     const o: BbqOptions = { reduction: readChoice(opts['reduction'], 'options.reduction', ['ovr', 'top-label'] as const), independent: readBoolean(opts['independent'], 'options.independent') };
     readChoice(json.reduction, 'reduction', [o.reduction]);

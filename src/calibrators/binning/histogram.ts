@@ -5,8 +5,11 @@
  * Cost: fit O(N·K·log B) (equal-width) or O(N·K·log N) (equal-mass); predict O(N·K·log B).
  */
 import { binMeans, equalMassEdges, equalWidthEdges, HistogramMap, type EmptyBinRule } from './histogram-map.js';
-import { fitReduction, loadMaps, reducedMapModel, type BinaryReduction } from './reduced-maps.js';
-import { booleanOption, checkLabelled, checkOptionKeys, choiceOption, fitBlock, numberOption } from '../core/checks.js';
+import { fitReducedMaps, loadMaps, reducedMapModel } from './reduced-maps.js';
+import type { BinaryReduction } from '../core/reduction.js';
+import { checkLabelled } from '../core/checks.js';
+import { checkEnvelope, fitBlock } from '../core/envelope.js';
+import { booleanOption, checkOptionKeys, choiceOption, numberOption } from '../core/options.js';
 import { readBoolean, readChoice, readNumber, readObject } from '../core/model-fields.js';
 import type { CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from '../core/types.js';
 
@@ -60,11 +63,12 @@ export const histogramBinning: CalibratorSpec = {
   fit(data: LabelledInput, options: RawOptions, ctx: FitContext): FitResult {
     const o = histogramOptions(options);
     checkLabelled(data, ID);
-    const r = fitReduction(data, o.reduction, o.independent, (s, t) => ({ map: fitHistogramMap(s, t, o) }), (d, t) => ctx.onProgress?.(d / t));
+    const r = fitReducedMaps(data, o.reduction, o.independent, (s, t) => ({ map: fitHistogramMap(s, t, o) }), (d, t) => ctx.onProgress?.(d / t));
     const fit = fitBlock(true, 0, null, r.warnings);
     return { model: reducedMapModel(ID, o, r, data.logits.cols, fit), converged: true, iterations: 0, loss: null, warnings: r.warnings };
   },
   load(json: CalibratorJSON): FittedCalibrator {
+    checkEnvelope(json, ID);
     const opts = readObject(json.options, 'options');
     const o: HistogramOptions = {
       bins: readNumber(opts['bins'], 'options.bins', { integer: true, min: 1 }),

@@ -1,7 +1,4 @@
-/** Public re-exports of the registry, model files, and the binning-family calibrators (H4 area). */
-export { calibratorSpecs, getCalibrator } from '../core/registry.js';
-export { checkEnvelope, loadModelJson, loadModelObject, MODEL_FORMAT, MODEL_VERSION, serializeModel } from '../core/model-file.js';
-export { uncalibrated } from '../scaling/uncalibrated.js';
+/** Public re-exports of the binning-family calibrators (histogram, isotonic, BBQ, IRM, IROvA, spline, scaling-binning). */
 export { fitHistogramMap, histogramBinning } from './histogram.js';
 export type { HistogramOptions } from './histogram.js';
 export { binMeans, equalMassEdges, equalWidthEdges, HistogramMap } from './histogram-map.js';
@@ -13,6 +10,7 @@ export { irova } from './irova.js';
 export { irovaTs } from './irova-temperature.js';
 export { fitSplineTable, splineCalibration } from './spline.js';
 export { fitPlattMle, fitScalingBinningMap, scalingBinning, ScalingBinningMap } from './scaling-binning.js';
-export type { BinaryReduction, ScoreMap } from './reduced-maps.js';
+export type { ScoreMap } from './reduced-maps.js';
+export type { BinaryReduction } from '../core/reduction.js';
 export { fitIsotonic, fitIsotonicBinary, pavInPlace, predictIsotonic } from '../../math/pav.js';
 export type { IsotonicMap, IsotonicOptions } from '../../math/pav.js';

@@ -9,7 +9,9 @@
  */
 import { softmax } from '../../math/softmax.js';
 import type { Matrix } from '../../math/matrix.js';
-import { checkLabelled, checkOptionKeys, checkPredictInput, fitBlock } from '../core/checks.js';
+import { checkLabelled, checkPredictInput } from '../core/checks.js';
+import { checkEnvelope, envelope, fitBlock } from '../core/envelope.js';
+import { checkOptionKeys } from '../core/options.js';
 import { IsotonicScoreMap } from './isotonic-map.js';
 import { invalidModel, readNumber, readObject } from '../core/model-fields.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from '../core/types.js';
@@ -50,7 +52,7 @@ function makeModel(map: IsotonicScoreMap, tieBreak: number, numClasses: number, 
       return applyPooledIsotonic(input.logits, map, tieBreak, out);
     },
     toJSON(): CalibratorJSON {
-      return { format: 'calibra.calibrator', version: 1, method: ID, input: 'probs', numClasses, reduction: 'pooled', options: {}, params: { map: map.toJSON(), tieBreak }, fit, seed: null };
+      return envelope({ method: ID, input: 'probs', numClasses, reduction: 'pooled', options: {}, params: { map: map.toJSON(), tieBreak }, fit, seed: null });
     },
   };
 }
@@ -74,6 +76,7 @@ export const irm: CalibratorSpec = {
     return { model: makeModel(map, MIX_N_MATCH_TIE_BREAK, k, fitBlock(true, 0, null, [])), converged: true, iterations: 0, loss: null, warnings: [] };
   },
   load(json: CalibratorJSON): FittedCalibrator {
+    checkEnvelope(json, ID);
     if (json.reduction !== 'pooled') throw invalidModel('reduction', `irm models are 'pooled', got '${json.reduction}'`);
     const map = IsotonicScoreMap.load(json.params['map'], 'params.map');
     const tieBreak = readNumber(json.params['tieBreak'], 'params.tieBreak', { min: 0, max: 1e-3 });

@@ -1,12 +1,14 @@
 /**
  * IROvA after temperature scaling (`irova-ts`), Mix-n-Match's "Method 6" (Zhang, Kailkhura & Han,
  * ICML 2020; calibrators.md §5.2): fit T by temperature scaling with the MSE (Brier) loss, as the reference
- * does (L-BFGS-B in T ∈ [0.05, 5]; here H3's bracketed solver {@link fitTemperature} with the same bounds),
+ * does (L-BFGS-B in T ∈ [0.05, 5]; here the bracketed solver {@link fitTemperature} with the same bounds),
  * then IROvA on softmax(z/T). Not argmax-preserving. Cost: TS fit O(N·K) per solver pass, then IROvA's.
  */
 import { softmax } from '../../math/softmax.js';
 import type { Matrix } from '../../math/matrix.js';
-import { checkLabelled, checkOptionKeys, checkPredictInput, fitBlock } from '../core/checks.js';
+import { checkLabelled, checkPredictInput } from '../core/checks.js';
+import { checkEnvelope, envelope, fitBlock } from '../core/envelope.js';
+import { checkOptionKeys } from '../core/options.js';
 import { applyColumnIsotonic, fitColumnIsotonic, loadColumnIsotonic } from './irova.js';
 import type { IsotonicScoreMap } from './isotonic-map.js';
 import { MIX_N_MATCH_TIE_BREAK } from './irm.js';
@@ -28,7 +30,7 @@ function makeModel(temperature: number, maps: readonly IsotonicScoreMap[], tieBr
       return applyColumnIsotonic(softmax(input.logits, temperature, out), maps, tieBreak);
     },
     toJSON(): CalibratorJSON {
-      return { format: 'calibra.calibrator', version: 1, method: ID, input: 'logits', numClasses, reduction: 'ovr', options: {}, params: { T: temperature, maps: maps.map((m) => m.toJSON()), tieBreak }, fit, seed: null };
+      return envelope({ method: ID, input: 'logits', numClasses, reduction: 'ovr', options: {}, params: { T: temperature, maps: maps.map((m) => m.toJSON()), tieBreak }, fit, seed: null });
     },
   };
 }
@@ -53,6 +55,7 @@ export const irovaTs: CalibratorSpec = {
     };
   },
   load(json: CalibratorJSON): FittedCalibrator {
+    checkEnvelope(json, ID);
     if (json.reduction !== 'ovr') throw invalidModel('reduction', `irova-ts models are 'ovr', got '${json.reduction}'`);
     readObject(json.options, 'options');
     const t = readNumber(json.params['T'], 'params.T', { min: Number.MIN_VALUE });

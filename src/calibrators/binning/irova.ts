@@ -7,7 +7,9 @@
  */
 import { softmax } from '../../math/softmax.js';
 import type { Matrix } from '../../math/matrix.js';
-import { checkLabelled, checkOptionKeys, checkPredictInput, fitBlock } from '../core/checks.js';
+import { checkLabelled, checkPredictInput } from '../core/checks.js';
+import { checkEnvelope, envelope, fitBlock } from '../core/envelope.js';
+import { checkOptionKeys } from '../core/options.js';
 import { IsotonicScoreMap } from './isotonic-map.js';
 import { MIX_N_MATCH_TIE_BREAK } from './irm.js';
 import { invalidModel, readArray, readNumber, readObject } from '../core/model-fields.js';
@@ -66,7 +68,7 @@ function makeModel(maps: readonly IsotonicScoreMap[], tieBreak: number, numClass
       return applyColumnIsotonic(softmax(input.logits, 1, out), maps, tieBreak);
     },
     toJSON(): CalibratorJSON {
-      return { format: 'calibra.calibrator', version: 1, method: ID, input: 'probs', numClasses, reduction: 'ovr', options: {}, params: { maps: maps.map((m) => m.toJSON()), tieBreak }, fit, seed: null };
+      return envelope({ method: ID, input: 'probs', numClasses, reduction: 'ovr', options: {}, params: { maps: maps.map((m) => m.toJSON()), tieBreak }, fit, seed: null });
     },
   };
 }
@@ -85,6 +87,7 @@ export const irova: CalibratorSpec = {
     return { model: makeModel(maps, MIX_N_MATCH_TIE_BREAK, data.logits.cols, fitBlock(true, 0, null, [])), converged: true, iterations: 0, loss: null, warnings: [] };
   },
   load(json: CalibratorJSON): FittedCalibrator {
+    checkEnvelope(json, ID);
     if (json.reduction !== 'ovr') throw invalidModel('reduction', `irova models are 'ovr', got '${json.reduction}'`);
     readObject(json.options, 'options');
     const { maps, tieBreak } = loadColumnIsotonic(json.params, json.numClasses);

@@ -4,8 +4,11 @@
  * `y_min`/`y_max`; calibrators.md §7.2). One-vs-rest with scikit-learn's normalisation (default; `independent`
  * switch; all-zero rows become uniform) or top-label. Cost: fit O(K·N log N), predict O(N·K·log N_thresholds).
  */
-import { fitReduction, loadMaps, reducedMapModel, type BinaryReduction } from './reduced-maps.js';
-import { booleanOption, checkLabelled, checkOptionKeys, choiceOption, fitBlock, numberOption } from '../core/checks.js';
+import { fitReducedMaps, loadMaps, reducedMapModel } from './reduced-maps.js';
+import type { BinaryReduction } from '../core/reduction.js';
+import { checkLabelled } from '../core/checks.js';
+import { checkEnvelope, fitBlock } from '../core/envelope.js';
+import { booleanOption, checkOptionKeys, choiceOption, numberOption } from '../core/options.js';
 import { IsotonicScoreMap } from './isotonic-map.js';
 import { readBoolean, readChoice, readNumberOrNull, readObject } from '../core/model-fields.js';
 import { CalibraError } from '../../errors.js';
@@ -51,11 +54,12 @@ export const isotonicRegression: CalibratorSpec = {
   fit(data: LabelledInput, options: RawOptions, ctx: FitContext): FitResult {
     const o = readOptions(options);
     checkLabelled(data, ID);
-    const r = fitReduction(data, o.reduction, o.independent, (s, t) => ({ map: IsotonicScoreMap.fit(s, t, { yMin: o.yMin, yMax: o.yMax }) }), (d, t) => ctx.onProgress?.(d / t));
+    const r = fitReducedMaps(data, o.reduction, o.independent, (s, t) => ({ map: IsotonicScoreMap.fit(s, t, { yMin: o.yMin, yMax: o.yMax }) }), (d, t) => ctx.onProgress?.(d / t));
     const fit = fitBlock(true, 0, null, r.warnings);
     return { model: reducedMapModel(ID, o, r, data.logits.cols, fit), converged: true, iterations: 0, loss: null, warnings: r.warnings };
   },
   load(json: CalibratorJSON): FittedCalibrator {
+    checkEnvelope(json, ID);
     const opts = readObject(json.options, 'options');
     const o: IsotonicCalibratorOptions = {
       reduction: readChoice(opts['reduction'], 'options.reduction', ['ovr', 'top-label'] as const),

@@ -1,6 +1,6 @@
 /**
  * Multiclass reductions for the binning-family maps (histogram, isotonic, BBQ, scaling-binning),
- * calibrators.md §1.2. The maps read probabilities (softmax of the logits):
+ * calibrators.md §1.2, fitted by the one driver in core/reduction.ts. The maps read probabilities (softmax of the logits):
  * - **one-vs-rest** (`ovr`): map k is fitted on column k of softmax(z) against 1[y = k]; rows are then divided
  *   by their sum (an all-zero row becomes uniform, values in (1, 1+1e-5] snap to 1), as scikit-learn's
  *   `CalibratedClassifierCV` does, unless `independent`. With K = 2 only the positive column is calibrated and
@@ -12,8 +12,10 @@
  */
 import { argmaxRow, softmax } from '../../math/softmax.js';
 import type { Matrix } from '../../math/matrix.js';
-import { readArray } from '../core/model-fields.js';
 import { checkPredictInput } from '../core/checks.js';
+import { envelope } from '../core/envelope.js';
+import { readArray } from '../core/model-fields.js';
+import { fitReduction, mapCount, type BinaryReduction } from '../core/reduction.js';
 import type { CalibrationInput, CalibratorJSON, FittedCalibrator, LabelledInput } from '../core/types.js';
 
 /** A fitted binary map from a score in [0, 1] to a calibrated probability. */
@@ -24,14 +26,11 @@ export interface ScoreMap {
   toJSON(): Record<string, unknown>;
 }
 
-/** Fits one map on scores and 0/1 targets; `index` is the class (OvR) or 0 (top-label). */
+/** Fits one map on scores and 0/1 targets; `index` is the class (OvR) or -1 (top-label). */
 export type MapFitter = (scores: Float64Array, targets: Uint8Array, index: number) => { readonly map: ScoreMap; readonly warnings?: readonly string[] };
 
 /** Rebuilds one map from its JSON, checking every field; `field` names it in errors. */
 export type MapLoader = (json: unknown, field: string) => ScoreMap;
-
-/** The two reductions a binary map can be used through. */
-export type BinaryReduction = 'ovr' | 'top-label';
 
 /** The maps of a fitted reduction. */
 export interface ReducedMaps {
@@ -41,43 +40,14 @@ export interface ReducedMaps {
   readonly warnings: readonly string[];
 }
 
-/** How many maps a reduction stores for K classes: K for OvR (1 when K = 2), 1 for top-label. */
-export function mapCount(reduction: BinaryReduction, numClasses: number): number {
-  return reduction === 'top-label' || numClasses === 2 ? 1 : numClasses;
-}
-
 /**
- * Fits the maps of a reduction on softmax(logits). `onMap` reports progress after each map.
+ * Fits the maps of a reduction ({@link fitReduction}) on softmax(logits). `onMap` reports progress after each map.
  * Cost: K column extractions plus K map fits (OvR) or one (top-label); O(N·K) memory for the probabilities.
  */
-export function fitReduction(data: LabelledInput, reduction: BinaryReduction, independent: boolean, fitMap: MapFitter, onMap?: (done: number, total: number) => void): ReducedMaps {
+export function fitReducedMaps(data: LabelledInput, reduction: BinaryReduction, independent: boolean, fitMap: MapFitter, onMap?: (done: number, total: number) => void): ReducedMaps {
   const probs = softmax(data.logits);
-  const { rows: n, cols: k } = probs;
-  const maps: ScoreMap[] = [];
-  const warnings: string[] = [];
-  const scores = new Float64Array(n);
-  const targets = new Uint8Array(n);
-  const count = mapCount(reduction, k);
-  if (reduction === 'top-label') {
-    topLabelView(probs, data.labels, scores, targets);
-    const r = fitMap(scores, targets, 0);
-    maps.push(r.map);
-    if (r.warnings !== undefined) warnings.push(...r.warnings);
-    onMap?.(1, 1);
-  } else {
-    for (let m = 0; m < count; m++) {
-      const col = k === 2 ? 1 : m;
-      for (let i = 0; i < n; i++) {
-        scores[i] = probs.data[i * k + col] as number;
-        targets[i] = data.labels[i] === col ? 1 : 0;
-      }
-      const r = fitMap(scores, targets, col);
-      maps.push(r.map);
-      if (r.warnings !== undefined) warnings.push(...r.warnings.map((w) => `class ${col}: ${w}`));
-      onMap?.(m + 1, count);
-    }
-  }
-  return { reduction, independent, maps, warnings };
+  const r = fitReduction([probs.data], probs.cols, data.labels, reduction, (cols, t, index) => fitMap(cols[0] as Float64Array, t, index), onMap);
+  return { reduction, independent, maps: r.maps, warnings: r.warnings };
 }
 
 /** Fills `conf` with max_k p_ik and `correct` with 1[argmax = y_i] (first index on ties). Cost: O(N·K). */
@@ -191,7 +161,7 @@ export function reducedMapModel<O extends { readonly reduction: BinaryReduction 
       return predictReduction(input.logits, r, out);
     },
     toJSON(): CalibratorJSON {
-      return { format: 'calibra.calibrator', version: 1, method: id, input: 'probs', numClasses, reduction: options.reduction, options: { ...options }, params: { maps: r.maps.map((m) => m.toJSON()) }, fit, seed };
+      return envelope({ method: id, input: 'probs', numClasses, reduction: options.reduction, options: { ...options }, params: { maps: r.maps.map((m) => m.toJSON()) }, fit, seed });
     },
   };
 }

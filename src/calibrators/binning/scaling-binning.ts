@@ -12,8 +12,11 @@
  */
 import { CalibraError } from '../../errors.js';
 import { Rng } from '../../math/rng.js';
-import { fitReduction, loadMaps, reducedMapModel, type BinaryReduction, type ScoreMap } from './reduced-maps.js';
-import { booleanOption, checkLabelled, checkOptionKeys, choiceOption, fitBlock, numberOption } from '../core/checks.js';
+import { fitReducedMaps, loadMaps, reducedMapModel, type ScoreMap } from './reduced-maps.js';
+import type { BinaryReduction } from '../core/reduction.js';
+import { checkLabelled } from '../core/checks.js';
+import { checkEnvelope, fitBlock } from '../core/envelope.js';
+import { booleanOption, checkOptionKeys, choiceOption, numberOption } from '../core/options.js';
 import { binIndex, binMeans, equalMassEdges } from './histogram-map.js';
 import { invalidModel, readBoolean, readChoice, readNumber, readNumberArray, readObject } from '../core/model-fields.js';
 import type { CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from '../core/types.js';
@@ -154,11 +157,12 @@ export const scalingBinning: CalibratorSpec = {
     };
     checkLabelled(data, ID);
     const sets = splitIndices(data.logits.rows, o.splits, ctx.seed);
-    const r = fitReduction(data, o.reduction, o.independent, (s, t) => fitScalingBinningMap(s, t, o.bins, sets), (d, t) => ctx.onProgress?.(d / t));
+    const r = fitReducedMaps(data, o.reduction, o.independent, (s, t) => fitScalingBinningMap(s, t, o.bins, sets), (d, t) => ctx.onProgress?.(d / t));
     const fit = fitBlock(r.warnings.length === 0, 0, null, r.warnings);
     return { model: reducedMapModel(ID, o, r, data.logits.cols, fit, o.splits === 3 ? ctx.seed : null), converged: r.warnings.length === 0, iterations: 0, loss: null, warnings: r.warnings };
   },
   load(json: CalibratorJSON): FittedCalibrator {
+    checkEnvelope(json, ID);
     const opts = readObject(json.options, 'options');
     const splits = readNumber(opts['splits'], 'options.splits', { integer: true, min: 1, max: 3 });
     if (splits === 2) throw invalidModel('options.splits', 'splits must be 1 or 3');

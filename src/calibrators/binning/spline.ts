@@ -11,7 +11,9 @@
 import { softmax } from '../../math/softmax.js';
 import type { Matrix } from '../../math/matrix.js';
 import { applyTopLabelConfidences, rowMax, topLabelView } from './reduced-maps.js';
-import { booleanOption, checkLabelled, checkOptionKeys, checkPredictInput, choiceOption, fitBlock, numberOption } from '../core/checks.js';
+import { checkLabelled, checkPredictInput } from '../core/checks.js';
+import { checkEnvelope, envelope, fitBlock } from '../core/envelope.js';
+import { booleanOption, checkOptionKeys, choiceOption, numberOption } from '../core/options.js';
 import { invalidModel, readBoolean, readNumber, readNumberArray, readObject } from '../core/model-fields.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from '../core/types.js';
 
@@ -210,7 +212,7 @@ function makeModel(o: SplineOptions, x: Float64Array, y: Float64Array, numClasse
       return probs;
     },
     toJSON(): CalibratorJSON {
-      return { format: 'calibra.calibrator', version: 1, method: ID, input: 'probs', numClasses, reduction: 'top-label', options: { ...o }, params: { x: Array.from(x), y: Array.from(y) }, fit, seed: null };
+      return envelope({ method: ID, input: 'probs', numClasses, reduction: 'top-label', options: { ...o }, params: { x: Array.from(x), y: Array.from(y) }, fit, seed: null });
     },
   };
 }
@@ -240,6 +242,7 @@ export const splineCalibration: CalibratorSpec = {
     return { model: makeModel(o, t.x, t.y, data.logits.cols, fitBlock(true, 0, null, t.warnings)), converged: true, iterations: 0, loss: null, warnings: t.warnings };
   },
   load(json: CalibratorJSON): FittedCalibrator {
+    checkEnvelope(json, ID);
     if (json.reduction !== 'top-label') throw invalidModel('reduction', `spline models are 'top-label', got '${json.reduction}'`);
     const opts = readObject(json.options, 'options');
     const o: SplineOptions = {

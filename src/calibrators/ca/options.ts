@@ -4,7 +4,7 @@
  * Cost: O(number of options).
  */
 import { CalibraError } from '../../errors.js';
-import { checkOptionKeys, choiceOption, numberOption } from '../core/checks.js';
+import { checkOptionKeys, choiceOption, numberOption } from '../core/options.js';
 import type { RawOptions } from '../core/types.js';
 
 /** Training mode: `faithful` reproduces the published loop; `robust` (default) is the documented fix. */

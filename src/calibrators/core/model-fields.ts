@@ -1,4 +1,5 @@
 /**
+ * The one field reader of model files (and the two writers that are their inverse, toList/toRows).
  * Readers for the learned values of a model file. Each one checks one field of a parsed JSON object and
  * throws CalibraError E_MODEL_INVALID naming the field (`where: "field 'params.maps[2].y'"`) and the fix,
  * so a hand-edited or corrupted model file is a clear error rather than a wrong prediction.
@@ -84,6 +85,26 @@ export function readArray(value: unknown, field: string, rule: { length?: number
   if (rule.length !== undefined && arr.length !== rule.length) throw invalid(field, `expected ${rule.length} entries, got ${arr.length}`);
   if (rule.minLength !== undefined && arr.length < rule.minLength) throw invalid(field, `expected at least ${rule.minLength} entries, got ${arr.length}`);
   return arr;
+}
+
+/** A rows×cols matrix stored as an array of row arrays; returned row-major. Cost: O(rows·cols). */
+export function readMatrix(value: unknown, field: string, rows: number, cols: number): Float64Array {
+  const arr = readArray(value, field, { length: rows });
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) out.set(readNumberArray(arr[r], `${field}[${r}]`, { length: cols }), r * cols);
+  return out;
+}
+
+/** Plain-number copy of a typed array, for JSON. */
+export function toList(a: ArrayLike<number>): number[] {
+  return Array.from(a);
+}
+
+/** Row arrays of a row-major matrix, for JSON. */
+export function toRows(a: Float64Array, rows: number, cols: number): number[][] {
+  const out: number[][] = [];
+  for (let r = 0; r < rows; r++) out.push(Array.from(a.subarray(r * cols, (r + 1) * cols)));
+  return out;
 }
 
 /** Throws E_MODEL_INVALID for a stored learned-value rule that does not hold (e.g. "values has 3 entries but edges has 4"). */

@@ -1,20 +1,12 @@
 /**
- * Model files: the JSON envelope of calibrators.md §1.3 written with shortest-round-trip numbers (so
+ * Model files: the JSON envelope of calibrators.md §1.3 (core/envelope.ts) written with shortest-round-trip numbers (so
  * parse(serialize(m)) gives back the same float64 bits, -0 included), and a loader that checks the envelope
  * (format, version, method, class count) before handing the learned values to the method's own `load`.
  */
 import { CalibraError } from '../../errors.js';
 import { getCalibrator, calibratorSpecs } from './registry.js';
-import type { CalibratorJSON, FittedCalibrator, Reduction } from './types.js';
-import { readArray, readBoolean, readChoice, readNumber, readObject } from './model-fields.js';
-
-/** The format name every calibra model file carries. */
-export const MODEL_FORMAT = 'calibra.calibrator';
-/** The model-file version this build writes and reads. */
-export const MODEL_VERSION = 1;
-
-const INPUTS: readonly CalibratorJSON['input'][] = ['logits', 'probs', 'scores', 'views'];
-const REDUCTIONS: readonly Reduction[] = ['none', 'ovr', 'top-label', 'pooled'];
+import { checkEnvelope } from './envelope.js';
+import type { CalibratorJSON, FittedCalibrator } from './types.js';
 
 /**
  * Parses and checks a model file, then loads it with its method's spec.
@@ -36,6 +28,9 @@ export function loadModelJson(text: string, source: string): FittedCalibrator {
 export function loadModelObject(value: unknown, source: string): FittedCalibrator {
   try {
     const json = checkEnvelope(value);
+    if (!calibratorSpecs.some((s) => s.id === json.method)) {
+      throw new CalibraError('E_MODEL_INVALID', `unknown method ${JSON.stringify(json.method)}`, { where: "field 'method'", fix: `known methods: ${calibratorSpecs.map((s) => s.id).join(', ')}` });
+    }
     return getCalibrator(json.method).load(json);
   } catch (e) {
     if (e instanceof CalibraError) throw e.withSource(source);
@@ -49,39 +44,6 @@ function parseJson(text: string): unknown {
   } catch (e) {
     throw new CalibraError('E_FORMAT', `not a JSON model file (${(e as Error).message})`, { fix: 'give the .json file written by calibra fit' });
   }
-}
-
-/** Checks every envelope field; returns the typed envelope. Throws E_MODEL_INVALID / E_MODEL_VERSION. */
-export function checkEnvelope(value: unknown): CalibratorJSON {
-  const obj = readObject(value, '(top level)');
-  if (obj['format'] !== MODEL_FORMAT) {
-    throw new CalibraError('E_MODEL_INVALID', `not a calibra model file: format is ${JSON.stringify(obj['format']) ?? 'missing'}, expected "${MODEL_FORMAT}"`, { where: "field 'format'", fix: 'give the .json file written by calibra fit' });
-  }
-  const version = obj['version'];
-  if (version !== MODEL_VERSION) {
-    throw new CalibraError('E_MODEL_VERSION', `model file version ${JSON.stringify(version) ?? 'missing'} is not supported; this calibra reads version ${MODEL_VERSION}`, { where: "field 'version'", fix: 'refit the model with this version of calibra (calibra fit ...)' });
-  }
-  const method = obj['method'];
-  if (typeof method !== 'string' || !calibratorSpecs.some((s) => s.id === method)) {
-    throw new CalibraError('E_MODEL_INVALID', `unknown method ${JSON.stringify(method) ?? 'missing'}`, { where: "field 'method'", fix: `known methods: ${calibratorSpecs.map((s) => s.id).join(', ')}` });
-  }
-  const numClasses = readNumber(obj['numClasses'], 'numClasses', { integer: true, min: 2 });
-  const input = readChoice(obj['input'], 'input', INPUTS);
-  const reduction = readChoice(obj['reduction'], 'reduction', REDUCTIONS);
-  const options = readObject(obj['options'], 'options');
-  const params = readObject(obj['params'], 'params');
-  const fitObj = readObject(obj['fit'], 'fit');
-  const warnings = readArray(fitObj['warnings'], 'fit.warnings').map((w, i) => {
-    if (typeof w !== 'string') throw new CalibraError('E_MODEL_INVALID', 'expected a string', { where: `field 'fit.warnings[${i}]'`, fix: 'refit the model' });
-    return w;
-  });
-  const loss = fitObj['loss'] === null ? null : readNumber(fitObj['loss'], 'fit.loss');
-  const seed = obj['seed'] === null ? null : readNumber(obj['seed'], 'seed', { integer: true });
-  return {
-    format: MODEL_FORMAT, version: MODEL_VERSION, method, input, numClasses, reduction, options, params,
-    fit: { converged: readBoolean(fitObj['converged'], 'fit.converged'), iterations: readNumber(fitObj['iterations'], 'fit.iterations', { integer: true, min: 0 }), loss, warnings },
-    seed,
-  };
 }
 
 /**

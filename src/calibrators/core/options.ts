@@ -1,56 +1,18 @@
 /**
- * Shared plumbing of the scaling calibrators (TS, VS, MS, Dirichlet, ETS, PTS, Platt, beta):
- * input checks, option parsing with documented defaults, the JSON envelope (calibrators.md §1.3)
- * and field readers for `load(json)` that name the bad field.
+ * Option readers of the calibrators: they turn `RawOptions` (strings from `--option k=v`, or JSON values)
+ * into typed settings and name the bad option and the fix. {@link OptionReader} is the table-driven reader
+ * (defaults, then unknown keys refused); the functions below read one option at a time.
  */
 import { CalibraError } from '../../errors.js';
-import type { Matrix } from '../../math/matrix.js';
-import type { CalibrationInput, CalibratorJSON, LabelledInput, RawOptions, Reduction } from './types.js';
+import type { CalibratorJSON, RawOptions } from './types.js';
 
-/** Format name and version written by every scaling calibrator. */
-export const MODEL_FORMAT = 'calibra.calibrator';
-export const MODEL_VERSION = 1;
-
-/** Checks logits are non-empty and finite; returns K. Cost O(N·K). */
-export function checkLogits(logits: Matrix, method: string, numClasses?: number): number {
-  const { rows, cols, data } = logits;
-  if (rows < 1 || cols < 1) throw new CalibraError('E_EMPTY', `${method}: logits are empty (${rows}x${cols})`, { fix: 'pass at least one row and one column' });
-  if (data.length !== rows * cols) throw new CalibraError('E_SHAPE', `${method}: logits data length ${data.length} != ${rows}x${cols}`);
-  if (numClasses !== undefined && cols !== numClasses) {
-    throw new CalibraError('E_SHAPE', `${method}: expected ${numClasses} columns, got ${cols}`, { fix: 'apply the model to logits of the classifier it was fitted for' });
-  }
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i] as number)) {
-      const r = Math.floor(i / cols), c = i % cols;
-      throw new CalibraError('E_NON_FINITE', `${method}: logit is ${data[i]}`, { where: `row ${r}, column ${c}`, fix: 'remove or repair non-finite logits' });
-    }
-  }
-  return cols;
-}
-
-/** Checks a labelled calibration set: finite logits, one label per row, labels in [0, K). Returns K. */
-export function checkLabelled(data: LabelledInput, method: string, minClasses = 2): number {
-  const K = checkLogits(data.logits, method);
-  if (K < minClasses) throw new CalibraError('E_SHAPE', `${method}: needs at least ${minClasses} classes, got ${K}`);
-  const { labels } = data;
-  if (labels.length !== data.logits.rows) {
-    throw new CalibraError('E_SHAPE', `${method}: ${labels.length} labels for ${data.logits.rows} rows of logits`, { fix: 'pass one label per row' });
-  }
-  for (let i = 0; i < labels.length; i++) {
-    const y = labels[i] as number;
-    if (!(y >= 0 && y < K)) {
-      throw new CalibraError('E_LABEL_RANGE', `${method}: label ${y} is outside [0, ${K})`, { where: `row ${i}`, fix: `labels must be class indices below the number of logit columns (${K})` });
-    }
-  }
-  return K;
-}
-
-/** Output buffer for predictProba: `out` when given (checked), else a new array. */
-export function outputBuffer(input: CalibrationInput, out: Float64Array | undefined, method: string): Float64Array {
-  const n = input.logits.rows * input.logits.cols;
-  if (out === undefined) return new Float64Array(n);
-  if (out.length < n) throw new CalibraError('E_SHAPE', `${method}: output buffer has ${out.length} entries, needs ${n}`);
-  return out;
+/** The one boolean spelling every method accepts: true/false, 1/0, yes/no (any case); undefined otherwise. */
+export function parseBoolean(raw: string | number | boolean | undefined): boolean | undefined {
+  if (typeof raw === 'boolean') return raw;
+  const s = String(raw).toLowerCase();
+  if (s === 'true' || s === '1' || s === 'yes') return true;
+  if (s === 'false' || s === '0' || s === 'no') return false;
+  return undefined;
 }
 
 /** Parses and validates options against a table of defaults; unknown keys are an error. */
@@ -73,13 +35,13 @@ export class OptionReader {
     return x;
   }
 
-  /** A boolean option ("true"/"false" strings accepted). */
+  /** A boolean option (true/false, 1/0, yes/no; see {@link parseBoolean}). */
   bool(key: string): boolean {
     this.used.add(key);
     const v = this.raw[key] ?? this.defaults[key];
-    if (v === true || v === 'true' || v === 1 || v === '1') return true;
-    if (v === false || v === 'false' || v === 0 || v === '0') return false;
-    throw new CalibraError('E_OPTION', `${this.method}: option ${key}=${String(v)} must be true or false`, { where: `option '${key}'` });
+    const b = parseBoolean(v);
+    if (b === undefined) throw new CalibraError('E_OPTION', `${this.method}: option ${key}=${String(v)} must be true or false`, { where: `option '${key}'`, fix: `give ${key}=true or ${key}=false` });
+    return b;
   }
 
   /** One of a fixed set of strings. */
@@ -101,103 +63,6 @@ export class OptionReader {
   }
 }
 
-/** Fit diagnostics as stored in the envelope. */
-export interface FitDiagnostics {
-  readonly converged: boolean;
-  readonly iterations: number;
-  readonly loss: number | null;
-  readonly warnings: readonly string[];
-}
-
-/** Builds the §1.3 envelope. */
-export function envelope(
-  method: string, numClasses: number, reduction: Reduction, options: Record<string, unknown>,
-  params: Record<string, unknown>, fit: FitDiagnostics, seed: number | null,
-): CalibratorJSON {
-  return {
-    format: MODEL_FORMAT, version: MODEL_VERSION, method, input: 'logits', numClasses, reduction,
-    options, params, fit: { converged: fit.converged, iterations: fit.iterations, loss: fit.loss, warnings: [...fit.warnings] }, seed,
-  };
-}
-
-function invalid(method: string, field: string, what: string): CalibraError {
-  return new CalibraError('E_MODEL_INVALID', `${method}: model field '${field}' ${what}`, { where: `field '${field}'`, fix: 'refit the model or restore the file' });
-}
-
-/** Checks format, version, method and numClasses of an envelope; returns K. */
-export function checkEnvelope(json: CalibratorJSON, method: string, minClasses = 2): number {
-  if (json === null || typeof json !== 'object') throw invalid(method, '(root)', 'is not an object');
-  if (json.format !== MODEL_FORMAT) throw invalid(method, 'format', `is ${JSON.stringify(json.format)}, expected "${MODEL_FORMAT}"`);
-  if (json.version !== MODEL_VERSION) {
-    throw new CalibraError('E_MODEL_VERSION', `${method}: model version ${JSON.stringify(json.version)} is not supported (this build reads version ${MODEL_VERSION})`, { where: "field 'version'", fix: 'refit the model with this version of calibra' });
-  }
-  if (json.method !== method) throw invalid(method, 'method', `is ${JSON.stringify(json.method)}, expected "${method}"`);
-  const K = json.numClasses;
-  if (typeof K !== 'number' || !Number.isInteger(K) || K < minClasses) throw invalid(method, 'numClasses', `must be an integer >= ${minClasses}`);
-  if (json.params === null || typeof json.params !== 'object') throw invalid(method, 'params', 'is missing');
-  if (json.options === null || typeof json.options !== 'object') throw invalid(method, 'options', 'is missing');
-  return K;
-}
-
-/** A finite number field of `obj` (named `path` in errors). */
-export function readNumber(method: string, obj: Readonly<Record<string, unknown>>, key: string, path: string): number {
-  const v = obj[key];
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw invalid(method, path, 'must be a finite number');
-  return v;
-}
-
-/** A vector of `length` finite numbers. */
-export function readVector(method: string, obj: Readonly<Record<string, unknown>>, key: string, length: number, path: string): Float64Array {
-  const v = obj[key];
-  if (!Array.isArray(v) || v.length !== length) throw invalid(method, path, `must be an array of ${length} numbers`);
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) {
-    const x: unknown = v[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw invalid(method, `${path}[${i}]`, 'must be a finite number');
-    out[i] = x;
-  }
-  return out;
-}
-
-/** A rows×cols matrix stored as an array of row arrays; returned row-major. */
-export function readMatrix(method: string, obj: Readonly<Record<string, unknown>>, key: string, rows: number, cols: number, path: string): Float64Array {
-  const v = obj[key];
-  if (!Array.isArray(v) || v.length !== rows) throw invalid(method, path, `must be an array of ${rows} rows`);
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    const row = readVector(method, { row: v[r] as unknown }, 'row', cols, `${path}[${r}]`);
-    out.set(row, r * cols);
-  }
-  return out;
-}
-
-/** A string field that must be one of `allowed`. */
-export function readChoice<T extends string>(method: string, obj: Readonly<Record<string, unknown>>, key: string, allowed: readonly T[], path: string): T {
-  const v = obj[key];
-  const hit = allowed.find((a) => a === v);
-  if (hit === undefined) throw invalid(method, path, `must be one of ${allowed.join(', ')}`);
-  return hit;
-}
-
-/** A boolean field. */
-export function readBool(method: string, obj: Readonly<Record<string, unknown>>, key: string, path: string): boolean {
-  const v = obj[key];
-  if (typeof v !== 'boolean') throw invalid(method, path, 'must be true or false');
-  return v;
-}
-
-/** Plain-number copy of a typed array, for JSON. */
-export function toList(a: ArrayLike<number>): number[] {
-  return Array.from(a);
-}
-
-/** Row arrays of a row-major matrix, for JSON. */
-export function toRows(a: Float64Array, rows: number, cols: number): number[][] {
-  const out: number[][] = [];
-  for (let r = 0; r < rows; r++) out.push(Array.from(a.subarray(r * cols, (r + 1) * cols)));
-  return out;
-}
-
 /** Recovers options stored in a model JSON as RawOptions (only scalar values survive). */
 export function storedOptions(json: CalibratorJSON): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
@@ -205,4 +70,46 @@ export function storedOptions(json: CalibratorJSON): Record<string, string | num
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
   }
   return out;
+}
+
+/** Throws E_OPTION when `options` holds a key that `known` does not list. */
+export function checkOptionKeys(options: RawOptions, known: readonly string[], method: string): void {
+  for (const k of Object.keys(options)) {
+    if (!known.includes(k)) {
+      throw new CalibraError('E_OPTION', `${method}: unknown option '${k}'`, { fix: `known options: ${known.length > 0 ? known.join(', ') : '(none)'}` });
+    }
+  }
+}
+
+/** A numeric option (strings are parsed), within [min, max], integral when asked. */
+export function numberOption(options: RawOptions, key: string, fallback: number, method: string, bounds: { min?: number; max?: number; integer?: boolean } = {}): number {
+  const raw = options[key];
+  if (raw === undefined) return fallback;
+  const v = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  const bad = !Number.isFinite(v) || (bounds.integer === true && !Number.isInteger(v)) || (bounds.min !== undefined && v < bounds.min) || (bounds.max !== undefined && v > bounds.max);
+  if (bad) {
+    const range = `${bounds.integer === true ? 'an integer' : 'a number'}${bounds.min !== undefined ? ` ≥ ${bounds.min}` : ''}${bounds.max !== undefined ? ` ≤ ${bounds.max}` : ''}`;
+    throw new CalibraError('E_OPTION', `${method}: option ${key}=${String(raw)} is not ${range}`, { fix: `give ${key} as ${range}` });
+  }
+  return v;
+}
+
+/** A string option restricted to `choices`. */
+export function choiceOption<T extends string>(options: RawOptions, key: string, choices: readonly T[], fallback: T, method: string): T {
+  const raw = options[key];
+  if (raw === undefined) return fallback;
+  const s = String(raw);
+  if (!(choices as readonly string[]).includes(s)) {
+    throw new CalibraError('E_OPTION', `${method}: option ${key}=${s} is not one of ${choices.join(', ')}`, { fix: `give ${key} as one of ${choices.join('|')}` });
+  }
+  return s as T;
+}
+
+/** A boolean option (true/false, 1/0, yes/no; see {@link parseBoolean}). */
+export function booleanOption(options: RawOptions, key: string, fallback: boolean, method: string): boolean {
+  const raw = options[key];
+  if (raw === undefined) return fallback;
+  const b = parseBoolean(raw);
+  if (b === undefined) throw new CalibraError('E_OPTION', `${method}: option ${key}=${String(raw)} is not a boolean`, { fix: `give ${key}=true or ${key}=false` });
+  return b;
 }

@@ -8,7 +8,7 @@ import { CalibraError } from '../../errors.js';
 import { takeLabels, takeRows } from '../../math/matrix.js';
 import { Rng } from '../../math/rng.js';
 import { dirichletOdir } from './dirichlet.js';
-import { checkLabelled } from '../core/options.js';
+import { checkLabelled } from '../core/checks.js';
 import type { LabelledInput } from '../core/types.js';
 
 /** The paper's grid for exponents e in [eMin, eMax]: λ ∈ {0.25, 0.5, 1}·10^e, μ ∈ 10^e (§4.1). */

@@ -11,7 +11,8 @@
  * refuse K above `maxClasses` (default 128) with E_TOO_LARGE unless the option is raised.
  */
 import { checkFullSize, fitLinearSoftmax, loadLinearModel, LinearSoftmaxModel, type LinearLayout, type LinearPenalty } from './linear-softmax.js';
-import { OptionReader, checkLabelled, storedOptions } from '../core/options.js';
+import { checkLabelled } from '../core/checks.js';
+import { OptionReader, storedOptions } from '../core/options.js';
 import type { CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from '../core/types.js';
 
 type Variant = 'full' | 'diag' | 'odir';

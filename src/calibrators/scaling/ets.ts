@@ -10,10 +10,10 @@
 import { CalibraError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { softmaxRowInto } from '../../math/softmax.js';
-import {
-  OptionReader, checkEnvelope, checkLabelled, checkLogits, envelope, outputBuffer, readNumber, readVector, storedOptions,
-  toList, type FitDiagnostics,
-} from '../core/options.js';
+import { checkLabelled, checkLogits, outputBuffer } from '../core/checks.js';
+import { checkEnvelope, envelope, type FitDiagnostics } from '../core/envelope.js';
+import { readNumber, readNumberArray, toList } from '../core/model-fields.js';
+import { OptionReader, storedOptions } from '../core/options.js';
 import { fitTemperature } from './temperature.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from '../core/types.js';
 
@@ -140,7 +140,7 @@ export class EnsembleTemperatureModel implements FittedCalibrator {
   }
 
   toJSON(): CalibratorJSON {
-    return envelope('ets', this.numClasses, 'none', { ...this.options }, { T: this.temperature, weights: toList(this.w) }, this.diag, null);
+    return envelope({ method: 'ets', input: 'logits', numClasses: this.numClasses, reduction: 'none', options: { ...this.options }, params: { T: this.temperature, weights: toList(this.w) }, fit: this.diag, seed: null });
   }
 }
 
@@ -171,10 +171,10 @@ export const ensembleTemperatureScaling: CalibratorSpec = {
     return { model: new EnsembleTemperatureModel(data.logits.cols, ts.temperature, weights, o, diag), ...diag };
   },
   load(json: CalibratorJSON): FittedCalibrator {
-    const K = checkEnvelope(json, 'ets');
-    const T = readNumber('ets', json.params, 'T', 'params.T');
+    const K = checkEnvelope(json, 'ets').numClasses;
+    const T = readNumber(json.params['T'], 'params.T');
     if (!(T > 0)) throw new CalibraError('E_MODEL_INVALID', `ets: model field 'params.T' must be > 0, got ${T}`, { where: "field 'params.T'" });
-    const w = readVector('ets', json.params, 'weights', 3, 'params.weights');
+    const w = readNumberArray(json.params['weights'], 'params.weights', { length: 3 });
     const sum = w[0]! + w[1]! + w[2]!;
     if (w.some((v) => v < 0) || Math.abs(sum - 1) > 1e-9) {
       throw new CalibraError('E_MODEL_INVALID', `ets: model field 'params.weights' must be non-negative and sum to 1 (sum ${sum})`, { where: "field 'params.weights'" });

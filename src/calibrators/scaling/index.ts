@@ -1,4 +1,5 @@
-/** Public re-exports of the scaling calibrators (TS, VS, MS, Dirichlet, ETS, PTS, Platt, beta) and L-BFGS. */
+/** Public re-exports of the scaling calibrators (none, TS, VS, MS, Dirichlet, ETS, PTS) and L-BFGS. */
+export { uncalibrated } from './uncalibrated.js';
 export { minimizeLbfgs } from '../../math/lbfgs.js';
 export type { LbfgsOptions, LbfgsResult, Objective } from '../../math/lbfgs.js';
 export { fitTemperature, temperatureObjective, temperatureScaling, TemperatureModel } from './temperature.js';
@@ -10,5 +11,3 @@ export { crossValidateOdir, odirPaperGrid } from './dirichlet-cv.js';
 export { fitLinearSoftmax, LinearSoftmaxModel } from './linear-softmax.js';
 export { ensembleTemperatureScaling, EnsembleTemperatureModel, fitEnsembleWeights } from './ets.js';
 export { parameterisedTemperatureScaling, PtsModel } from './pts.js';
-export { fitPlatt, plattScaling, PlattModel } from '../binary/platt.js';
-export { betaCalibration, BetaModel, fitBeta } from '../binary/beta.js';

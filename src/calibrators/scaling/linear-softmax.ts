@@ -12,10 +12,9 @@
 import { CalibraError } from '../../errors.js';
 import { minimizeLbfgs } from '../../math/lbfgs.js';
 import type { Matrix } from '../../math/matrix.js';
-import {
-  checkEnvelope, checkLogits, envelope, outputBuffer, readMatrix, readNumber, readVector,
-  toList, toRows, type FitDiagnostics,
-} from '../core/options.js';
+import { checkLogits, outputBuffer } from '../core/checks.js';
+import { checkEnvelope, envelope, type FitDiagnostics } from '../core/envelope.js';
+import { readMatrix, readNumber, readNumberArray, toList, toRows } from '../core/model-fields.js';
 import type { CalibrationInput, CalibratorJSON, FittedCalibrator, Reduction } from '../core/types.js';
 
 /** Diagonal (vector) or full (matrix) weights. */
@@ -25,7 +24,7 @@ export type LinearForm = 'diag' | 'full';
 export type FeatureMode = 'logits' | 'log-probs';
 
 /** ln of the smallest positive float64 (dirichletcal's clip of p, calibrators.md §1.1): floor of ln p features. */
-export const LOG_EPS = Math.log(2.2250738585072014e-308);
+export const LOG_PROB_FLOOR = Math.log(2.2250738585072014e-308);
 
 /** Quadratic penalty: diag·Σ_k (W_kk − diagTarget)² + off·Σ_{i≠j} W_ij² + bias·Σ b². */
 export interface LinearPenalty {
@@ -47,7 +46,7 @@ export interface LinearFit {
   readonly warnings: string[];
 }
 
-/** Features of row r into `out` (length K): the logits, or their log-softmax floored at LOG_EPS. */
+/** Features of row r into `out` (length K): the logits, or their log-softmax floored at LOG_PROB_FLOOR. */
 export function featuresRow(data: ArrayLike<number>, K: number, r: number, mode: FeatureMode, out: Float64Array): void {
   const base = r * K;
   if (mode === 'logits') {
@@ -59,7 +58,7 @@ export function featuresRow(data: ArrayLike<number>, K: number, r: number, mode:
   let s = 0;
   for (let k = 0; k < K; k++) s += Math.exp((data[base + k] as number) - m);
   const lse = m + Math.log(s);
-  for (let k = 0; k < K; k++) out[k] = Math.max((data[base + k] as number) - lse, LOG_EPS);
+  for (let k = 0; k < K; k++) out[k] = Math.max((data[base + k] as number) - lse, LOG_PROB_FLOOR);
 }
 
 /** Scores s = W x + b for one feature row; returns max score. */
@@ -300,9 +299,9 @@ export class LinearSoftmaxModel implements FittedCalibrator {
     const params: Record<string, unknown> = this.layout.form === 'diag'
       ? { w: toList(this.W), b: toList(this.b) }
       : { W: toRows(this.W, K, K), b: toList(this.b) };
-    if (this.layout.mode === 'log-probs') params['logEps'] = LOG_EPS;
+    if (this.layout.mode === 'log-probs') params['logEps'] = LOG_PROB_FLOOR;
     const reduction: Reduction = 'none';
-    return envelope(this.method, K, reduction, { ...this.options }, params, this.diag, null);
+    return envelope({ method: this.method, input: 'logits', numClasses: K, reduction, options: { ...this.options }, params, fit: this.diag, seed: null });
   }
 }
 
@@ -310,14 +309,14 @@ export class LinearSoftmaxModel implements FittedCalibrator {
 export function loadLinearModel(
   layout: LinearLayout, json: CalibratorJSON, options: Readonly<Record<string, string | number | boolean>>,
 ): LinearSoftmaxModel {
-  const K = checkEnvelope(json, layout.method);
+  const K = checkEnvelope(json, layout.method).numClasses;
   const p = json.params;
   const W = layout.form === 'diag'
-    ? readVector(layout.method, p, 'w', K, 'params.w')
-    : readMatrix(layout.method, p, 'W', K, K, 'params.W');
-  const b = readVector(layout.method, p, 'b', K, 'params.b');
-  if (layout.mode === 'log-probs' && readNumber(layout.method, p, 'logEps', 'params.logEps') !== LOG_EPS) {
-    throw new CalibraError('E_MODEL_INVALID', `${layout.method}: model field 'params.logEps' must be ${LOG_EPS}`, { where: "field 'params.logEps'" });
+    ? readNumberArray(p['w'], 'params.w', { length: K })
+    : readMatrix(p['W'], 'params.W', K, K);
+  const b = readNumberArray(p['b'], 'params.b', { length: K });
+  if (layout.mode === 'log-probs' && readNumber(p['logEps'], 'params.logEps') !== LOG_PROB_FLOOR) {
+    throw new CalibraError('E_MODEL_INVALID', `${layout.method}: model field 'params.logEps' must be ${LOG_PROB_FLOOR}`, { where: "field 'params.logEps'" });
   }
   return new LinearSoftmaxModel(layout, K, W, b, options, json.fit);
 }

@@ -6,7 +6,8 @@
  * (default 128) is refused with E_TOO_LARGE unless the option is raised.
  */
 import { checkFullSize, fitLinearSoftmax, loadLinearModel, LinearSoftmaxModel, type LinearLayout } from './linear-softmax.js';
-import { checkLabelled, storedOptions } from '../core/options.js';
+import { checkLabelled } from '../core/checks.js';
+import { storedOptions } from '../core/options.js';
 import type { CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from '../core/types.js';
 import { readScalingOptions } from './vector-scaling.js';
 

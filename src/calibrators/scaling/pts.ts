@@ -14,11 +14,12 @@
 import { CalibraError } from '../../errors.js';
 import { Adam } from '../../math/adam.js';
 import type { Matrix } from '../../math/matrix.js';
+import { topKRow } from '../../math/top-k.js';
 import { Rng } from '../../math/rng.js';
-import {
-  OptionReader, checkEnvelope, checkLabelled, checkLogits, envelope, outputBuffer, readNumber, readVector, readMatrix,
-  storedOptions, toList, toRows, type FitDiagnostics,
-} from '../core/options.js';
+import { checkLabelled, checkLogits, outputBuffer } from '../core/checks.js';
+import { checkEnvelope, envelope, type FitDiagnostics } from '../core/envelope.js';
+import { readMatrix, readNumber, readNumberArray, toList, toRows } from '../core/model-fields.js';
+import { OptionReader, storedOptions } from '../core/options.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitContext, FitResult, FittedCalibrator, LabelledInput, RawOptions } from '../core/types.js';
 
 /** Logit clip of the reference (`clip=1e2`) and the temperature clip range. */
@@ -41,16 +42,10 @@ export function ptsLayout(arch: PtsArch): { W: number[]; b: number[]; sizes: num
   return { W, b, sizes, total: off };
 }
 
-/** Descending top-k of the clipped row r into `out` (insertion into a sorted buffer, O(K·k)). */
-export function topKRow(data: ArrayLike<number>, K: number, r: number, k: number, out: Float64Array): void {
-  let n = 0;
-  for (let j = 0; j < K; j++) {
-    const v = Math.min(Math.max(data[r * K + j] as number, -PTS_CLIP), PTS_CLIP);
-    if (n === k && v <= (out[k - 1] as number)) continue;
-    let p = n < k ? n++ : k - 1;
-    while (p > 0 && (out[p - 1] as number) < v) { out[p] = out[p - 1] as number; p--; }
-    out[p] = v;
-  }
+/** PTS features of row r into `out`: the descending top-k of the row, clipped to ±PTS_CLIP (clipping is monotone, so clip∘top-k = top-k∘clip). */
+export function ptsFeatureRow(data: ArrayLike<number>, K: number, r: number, k: number, out: Float64Array): void {
+  topKRow(data, K, r, k, null, out);
+  for (let j = 0; j < k; j++) out[j] = Math.min(Math.max(out[j] as number, -PTS_CLIP), PTS_CLIP);
 }
 
 /** Work buffers of one forward/backward pass (and the layout), allocated once per fit or predict. */
@@ -176,7 +171,7 @@ export function ptsTemperatures(params: Float64Array, arch: PtsArch, logits: Mat
   const x = new Float64Array(arch.topK);
   const out = new Float64Array(logits.rows);
   for (let r = 0; r < logits.rows; r++) {
-    topKRow(logits.data, logits.cols, r, arch.topK, x);
+    ptsFeatureRow(logits.data, logits.cols, r, arch.topK, x);
     out[r] = temperatureOf(forward(params, w.layout, x, 0, w));
   }
   return out;
@@ -233,7 +228,7 @@ export class PtsModel implements FittedCalibrator {
       topK: this.arch.topK, clip: PTS_CLIP, layers,
       out: { w: toList(this.params.subarray(wo, wo + nin)), b: this.params[bo] as number }, Tmin: PTS_T_MIN, Tmax: PTS_T_MAX,
     };
-    return envelope('pts', this.numClasses, 'none', { ...this.options }, params, this.diag, this.seed);
+    return envelope({ method: 'pts', input: 'logits', numClasses: this.numClasses, reduction: 'none', options: { ...this.options }, params, fit: this.diag, seed: this.seed });
   }
 }
 
@@ -285,7 +280,7 @@ export const parameterisedTemperatureScaling: CalibratorSpec = {
     const N = data.logits.rows;
     const features = new Float64Array(N * o.topK);
     const row = new Float64Array(o.topK);
-    for (let r = 0; r < N; r++) { topKRow(data.logits.data, K, r, o.topK, row); features.set(row, r * o.topK); }
+    for (let r = 0; r < N; r++) { ptsFeatureRow(data.logits.data, K, r, o.topK, row); features.set(row, r * o.topK); }
     const rng = new Rng(ctx.seed);
     const params = initParams(arch, rng);
     const grad = new Float64Array(params.length);
@@ -318,12 +313,12 @@ export const parameterisedTemperatureScaling: CalibratorSpec = {
     return { model: new PtsModel(K, arch, params, o, diag, ctx.seed), ...diag, lossCurve: curve };
   },
   load(json: CalibratorJSON): FittedCalibrator {
-    const K = checkEnvelope(json, 'pts');
+    const K = checkEnvelope(json, 'pts').numClasses;
     const p = json.params;
-    const topK = readNumber('pts', p, 'topK', 'params.topK');
+    const topK = readNumber(p['topK'], 'params.topK');
     if (!Number.isInteger(topK) || topK < 1 || topK > K) throw new CalibraError('E_MODEL_INVALID', `pts: model field 'params.topK' must be an integer in [1, ${K}]`, { where: "field 'params.topK'" });
     for (const [key, want] of [['clip', PTS_CLIP], ['Tmin', PTS_T_MIN], ['Tmax', PTS_T_MAX]] as const) {
-      if (readNumber('pts', p, key, `params.${key}`) !== want) throw new CalibraError('E_MODEL_INVALID', `pts: model field 'params.${key}' must be ${want}`, { where: `field 'params.${key}'` });
+      if (readNumber(p[key], `params.${key}`) !== want) throw new CalibraError('E_MODEL_INVALID', `pts: model field 'params.${key}' must be ${want}`, { where: `field 'params.${key}'` });
     }
     const layers = p['layers'];
     if (!Array.isArray(layers)) throw new CalibraError('E_MODEL_INVALID', "pts: model field 'params.layers' must be an array", { where: "field 'params.layers'" });
@@ -335,14 +330,14 @@ export const parameterisedTemperatureScaling: CalibratorSpec = {
       const Wv = obj['W'];
       const nout = Array.isArray(Wv) ? Wv.length : 0;
       if (nout < 1) throw new CalibraError('E_MODEL_INVALID', `pts: model field 'params.layers[${l}].W' must be a non-empty matrix`, { where: `field 'params.layers[${l}].W'` });
-      chunks.push(readMatrix('pts', obj, 'W', nout, nin, `params.layers[${l}].W`), readVector('pts', obj, 'b', nout, `params.layers[${l}].b`));
+      chunks.push(readMatrix(obj['W'], `params.layers[${l}].W`, nout, nin), readNumberArray(obj['b'], `params.layers[${l}].b`, { length: nout }));
       hidden.push(nout);
       nin = nout;
     });
     const outObj = p['out'];
     if (outObj === null || typeof outObj !== 'object') throw new CalibraError('E_MODEL_INVALID', "pts: model field 'params.out' is missing", { where: "field 'params.out'" });
-    const ow = readVector('pts', outObj as Record<string, unknown>, 'w', nin, 'params.out.w');
-    const ob = readNumber('pts', outObj as Record<string, unknown>, 'b', 'params.out.b');
+    const ow = readNumberArray((outObj as Record<string, unknown>)['w'], 'params.out.w', { length: nin });
+    const ob = readNumber((outObj as Record<string, unknown>)['b'], 'params.out.b');
     chunks.push(ow, Float64Array.of(ob));
     const arch: PtsArch = { topK, hidden };
     const params = new Float64Array(ptsLayout(arch).total);

@@ -8,10 +8,10 @@
 import { CalibraError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { softmaxRowInto } from '../../math/softmax.js';
-import {
-  OptionReader, checkEnvelope, checkLabelled, checkLogits, envelope, outputBuffer, readNumber, storedOptions,
-  type FitDiagnostics,
-} from '../core/options.js';
+import { checkLabelled, checkLogits, outputBuffer } from '../core/checks.js';
+import { checkEnvelope, envelope, type FitDiagnostics } from '../core/envelope.js';
+import { readNumber } from '../core/model-fields.js';
+import { OptionReader, storedOptions } from '../core/options.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from '../core/types.js';
 
 /** Settings of {@link fitTemperature}. */
@@ -304,7 +304,7 @@ export class TemperatureModel implements FittedCalibrator {
   }
 
   toJSON(): CalibratorJSON {
-    return envelope('ts', this.numClasses, 'none', { ...this.options }, { T: this.temperature }, this.diag, null);
+    return envelope({ method: 'ts', input: 'logits', numClasses: this.numClasses, reduction: 'none', options: { ...this.options }, params: { T: this.temperature }, fit: this.diag, seed: null });
   }
 }
 
@@ -338,8 +338,8 @@ export const temperatureScaling: CalibratorSpec = {
     return { model, ...diag };
   },
   load(json: CalibratorJSON): FittedCalibrator {
-    const K = checkEnvelope(json, 'ts');
-    const T = readNumber('ts', json.params, 'T', 'params.T');
+    const K = checkEnvelope(json, 'ts').numClasses;
+    const T = readNumber(json.params['T'], 'params.T');
     if (!(T > 0)) throw new CalibraError('E_MODEL_INVALID', `ts: model field 'params.T' must be > 0, got ${T}`, { where: "field 'params.T'" });
     const o = readTsOptions(storedOptions(json));
     return new TemperatureModel(K, T, o, json.fit);

@@ -5,7 +5,9 @@
 import { CalibraError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { softmax } from '../../math/softmax.js';
-import { checkLabelled, checkOptionKeys, checkPredictInput, fitBlock } from '../core/checks.js';
+import { checkLabelled, checkPredictInput } from '../core/checks.js';
+import { checkEnvelope, envelope, fitBlock } from '../core/envelope.js';
+import { checkOptionKeys } from '../core/options.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FittedCalibrator, FitResult, LabelledInput, RawOptions } from '../core/types.js';
 
 const ID = 'none';
@@ -20,7 +22,7 @@ function makeModel(numClasses: number): FittedCalibrator {
       return softmax(input.logits, 1, out);
     },
     toJSON(): CalibratorJSON {
-      return { format: 'calibra.calibrator', version: 1, method: ID, input: 'logits', numClasses, reduction: 'none', options: {}, params: {}, fit: fitBlock(true, 0, null, []), seed: null };
+      return envelope({ method: ID, input: 'logits', numClasses, reduction: 'none', options: {}, params: {}, fit: fitBlock(true, 0, null, []), seed: null });
     },
   };
 }
@@ -41,6 +43,7 @@ export const uncalibrated: CalibratorSpec = {
     return { model: makeModel(data.logits.cols), converged: true, iterations: 0, loss: null, warnings: [] };
   },
   load(json: CalibratorJSON): FittedCalibrator {
+    checkEnvelope(json, ID);
     if (Object.keys(json.params).length !== 0) {
       throw new CalibraError('E_MODEL_INVALID', `model 'none' has no learned values, found params ${Object.keys(json.params).join(', ')}`, { where: "field 'params'", fix: "set params to {} or refit with calibra fit --method none" });
     }

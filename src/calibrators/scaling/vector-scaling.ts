@@ -4,7 +4,8 @@
  * L-BFGS. Does not preserve the argmax. Cost per L-BFGS evaluation O(N·K).
  */
 import { fitLinearSoftmax, loadLinearModel, LinearSoftmaxModel, type LinearLayout } from './linear-softmax.js';
-import { OptionReader, checkLabelled, storedOptions } from '../core/options.js';
+import { checkLabelled } from '../core/checks.js';
+import { OptionReader, storedOptions } from '../core/options.js';
 import type { CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from '../core/types.js';
 
 const VS_DEFAULTS = { lambda: 0, lambdaBias: 0, target: 'identity', maxIterations: 1000 } as const;
