@@ -14,7 +14,7 @@ export function checkLogits(logits: Matrix, method: string, numClasses?: number)
   const { rows, cols, data } = logits;
   if (rows < 1) throw new CalibraError('E_EMPTY', `${method}: no rows to calibrate`, { fix: 'give at least one sample' });
   if (numClasses !== undefined && cols !== numClasses) {
-    throw new CalibraError('E_SHAPE', `${method}: model was fitted on ${numClasses} classes, input has ${cols} columns`, { fix: 'apply the model to logits of the same classifier' });
+    throw new CalibraError('E_SHAPE', `${method}: expected ${numClasses} columns, got ${cols}`, { fix: `the model was fitted on ${numClasses} classes: apply it to logits of the same classifier` });
   }
   if (cols < 2) throw new CalibraError('E_SHAPE', `${method}: need at least 2 classes, got ${cols} column(s)`, { fix: 'for a binary problem give N×2 logits or an N-vector of P(y=1) as probabilities' });
   if (data.length !== rows * cols) throw new CalibraError('E_SHAPE', `${method}: logits data length ${data.length} != ${rows}x${cols}`, { fix: 'give a row-major matrix with rows·cols entries' });
