@@ -3,7 +3,8 @@
  * full Fashion-MNIST (Debian's dataset-fashion-mnist), through the same pipeline as `calibra views`/`demo`.
  * Writes to --out-dir: cal.npz (train images 50 000..59 999, never seen by a zoo model), test.npz (t10k), and
  * one file per shift (default gaussian_noise:3 and contrast:3 on t10k). View draws: seed 0 for calibration,
- * seed 1 for the test sets (as the demo does).
+ * seed 1 for the test sets (as the demo does). Also cal-defocus_blur-3.npz: the calibration images blurred, a
+ * shifted *validation* set on which robust mode's design is chosen (never a test set).
  *
  *   npx tsx scripts/ca-evidence-views.ts --model fmnist-mlp --out-dir /work/scratch/ca/views/fmnist-mlp
  */
@@ -21,6 +22,9 @@ const arg = (name: string, dflt: string): string => { const i = argv.indexOf(nam
 const modelId = arg('--model', 'fmnist-mlp');
 const outDir = arg('--out-dir', `views-${modelId}`);
 const shifts = arg('--shifts', 'gaussian_noise:3,contrast:3').split(',').filter((s) => s !== '');
+// A shift of the *calibration* images (a corruption not among the test shifts), used only to choose robust
+// mode's design on calibration data (scripts/ca-evidence.ts --experiment design), never a test set.
+const calShift = arg('--cal-shift', 'defocus_blur:3');
 const views = ['rotation', 'greyscale', 'colorjitter'];
 mkdirSync(outDir, { recursive: true });
 const root = packageRoot();
@@ -29,12 +33,13 @@ const manifestText = readFileSync(manifestPath, 'utf8');
 const manifest = JSON.parse(manifestText) as { onnx: string };
 const clf = await OnnxClassifier.load(join(root, 'models', manifest.onnx), parsePreprocessJson(manifestText, manifestPath));
 const save = (name: string, run: ViewsRun): void => {
-  saveViewsFile(join(outDir, name), { original: run.original, views: run.views, labels: run.labels, extra: [['indices', { shape: [run.indices.length], data: run.indices }]] });
+  saveViewsFile(join(outDir, name), { original: run.original, views: run.views, labels: run.labels, extra: [['indices', { shape: [run.indices.length], data: run.indices }]] }, { force: argv.includes('--force') });
   process.stderr.write(`${name}: ${run.labels.length} rows\n`);
 };
 const train = await loadDataset('fashion-mnist:train', { preferCommitted: false });
 const test = await loadDataset('fashion-mnist:test', { preferCommitted: false });
 const calIdx = Int32Array.from({ length: 10000 }, (_, i) => 50000 + i);
 save('cal.npz', await computeViewsLogits(clf, train, { views, seed: 0, indices: calIdx }));
+if (calShift !== '') save(`cal-${calShift.replace(':', '-')}.npz`, await computeViewsLogits(clf, train, { views, seed: 0, indices: calIdx, corruption: parseCorruptionArg(calShift) }));
 save('test.npz', await computeViewsLogits(clf, test, { views, seed: 1 }));
 for (const s of shifts) save(`${s.replace(':', '-')}.npz`, await computeViewsLogits(clf, test, { views, seed: 1, corruption: parseCorruptionArg(s) }));

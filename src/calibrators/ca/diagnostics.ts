@@ -11,6 +11,8 @@ import { stableOrder } from '../../metrics/binning.js';
 export interface CaDiagnostics {
   /** Temperature-scaling solution the robust fit started from (null in faithful mode). */
   readonly tTs: number | null;
+  /** Robust rescale=nll: the global factor refitted on T(x) after training (null in faithful mode). */
+  readonly rescale: number | null;
   readonly tMean: number;
   /** Population standard deviation of T. */
   readonly tSd: number;
@@ -39,7 +41,7 @@ export const COLLAPSE_SPREAD = 0.01;
  * Diagnostics from the temperatures `T` and correctness of the rows they were computed on.
  * @example caDiagnostics(Float64Array.of(1, 2), Uint8Array.of(1, 0), {...}).tAurocWrong // 1
  */
-export function caDiagnostics(T: Float64Array, correct: Uint8Array, info: { tTs: number | null; on: CaDiagnostics['on']; steps: number; selectedStep: number }): CaDiagnostics {
+export function caDiagnostics(T: Float64Array, correct: Uint8Array, info: { tTs: number | null; rescale: number | null; on: CaDiagnostics['on']; steps: number; selectedStep: number }): CaDiagnostics {
   const n = T.length;
   let s = 0;
   for (let i = 0; i < n; i++) s += T[i] as number;
@@ -52,7 +54,7 @@ export function caDiagnostics(T: Float64Array, correct: Uint8Array, info: { tTs:
   for (let i = 0; i < n; i++) wrong[i] = correct[i] === 1 ? 0 : 1;
   const a = auroc(T, wrong, stableOrder(T));
   return {
-    tTs: info.tTs, tMean: mean, tSd: Math.sqrt(ss / n), tP5: p5, tP50: p50, tP95: p95, tAurocWrong: a, on: info.on, rows: n,
+    tTs: info.tTs, rescale: info.rescale, tMean: mean, tSd: Math.sqrt(ss / n), tP5: p5, tP50: p50, tP95: p95, tAurocWrong: a, on: info.on, rows: n,
     steps: info.steps, selectedStep: info.selectedStep, collapsed: (p95 - p5) / p50 < COLLAPSE_SPREAD,
   };
 }

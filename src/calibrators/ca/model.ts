@@ -111,7 +111,7 @@ function diagnosticsFromJSON(v: unknown): CaDiagnostics | undefined {
   if (on !== 'held-out' && on !== 'calibration') throw invalid('diagnostics.on', "expected 'held-out' or 'calibration'");
   if (typeof o['collapsed'] !== 'boolean') throw invalid('diagnostics.collapsed', 'expected true or false');
   return {
-    tTs: o['tTs'] === null ? null : num('tTs'), tMean: num('tMean'), tSd: num('tSd'), tP5: num('tP5'), tP50: num('tP50'), tP95: num('tP95'),
+    tTs: o['tTs'] === null ? null : num('tTs'), rescale: o['rescale'] === null ? null : num('rescale'), tMean: num('tMean'), tSd: num('tSd'), tP5: num('tP5'), tP50: num('tP50'), tP95: num('tP95'),
     tAurocWrong: num('tAurocWrong', true), on, rows: num('rows'), steps: num('steps'), selectedStep: num('selectedStep'), collapsed: o['collapsed'],
   };
 }

@@ -18,6 +18,8 @@ export type CaWeighting = 'balanced' | 'none';
  * smooth, T(0) = 1; `exp` = exp(clamp(r, ln 0.1, ln 10)), so r = ln T_TS + g(x) scales the TS temperature (robust default).
  */
 export type CaHead = 'clamp' | 'sigmoid' | 'exp';
+/** Robust mode's final global rescale of T(x): `nll` refits one factor c by NLL, `none` keeps T(x) as trained. */
+export type CaRescale = 'nll' | 'none';
 /** Held-out selection criterion of robust mode (`none`: keep the last step). */
 export type CaSelect = 'loss' | 'ece' | 'nll' | 'none';
 
@@ -51,20 +53,23 @@ export interface CaOptions {
   /** Robust: fraction of the calibration set held out for selection. */
   readonly holdout: number;
   readonly select: CaSelect;
+  /** Robust: keep the selected step only if its held-out gain over the TS start exceeds this many paired standard errors (0 = plain argmin). */
+  readonly seRule: number;
+  readonly rescale: CaRescale;
 }
 
 /** Option keys accepted by `ca` (for `--option k=v` and the CLI flags). */
-export const CA_OPTION_KEYS: readonly string[] = ['mode', 'loss', 'weighting', 'head', 'viewsUsed', 'k', 'hidden', 'lr', 'epochs', 'steps', 'evalEvery', 'penalty', 'batchSize', 'seed', 'holdout', 'select'];
+export const CA_OPTION_KEYS: readonly string[] = ['mode', 'loss', 'weighting', 'head', 'viewsUsed', 'k', 'hidden', 'lr', 'epochs', 'steps', 'evalEvery', 'penalty', 'batchSize', 'seed', 'holdout', 'select', 'seRule', 'rescale'];
 
 /** Robust-mode defaults (chosen by the calibration-split experiments of docs/ca.md, "How robust mode was chosen"). */
-export const ROBUST_DEFAULTS = { head: 'exp', lr: 1e-2, steps: 500, evalEvery: 25, penalty: 1e-3, batchSize: 256, holdout: 0.2, select: 'loss' } as const;
+export const ROBUST_DEFAULTS = { head: 'exp', lr: 3e-3, steps: 500, evalEvery: 25, penalty: 1e-2, batchSize: 256, holdout: 0.2, select: 'loss', seRule: 1, rescale: 'nll' } as const;
 
 /** Defaults shown by `calibra fit --help` (robust mode; faithful mode switches to the published values). */
 export const CA_DEFAULTS: Readonly<Record<string, string | number | boolean>> = {
   mode: 'robust', loss: 'ca', weighting: 'none (robust) | balanced (faithful)', head: `${ROBUST_DEFAULTS.head} (robust) | clamp (faithful)`,
   viewsUsed: DEFAULT_VIEWS.join(','), k: 4, hidden: 5, lr: `${ROBUST_DEFAULTS.lr} (robust) | 1e-4 (faithful)`, epochs: '10 (faithful)',
   steps: `${ROBUST_DEFAULTS.steps} (robust)`, evalEvery: ROBUST_DEFAULTS.evalEvery, penalty: ROBUST_DEFAULTS.penalty,
-  batchSize: `${ROBUST_DEFAULTS.batchSize} (robust) | 1000 (faithful)`, holdout: ROBUST_DEFAULTS.holdout, select: ROBUST_DEFAULTS.select,
+  batchSize: `${ROBUST_DEFAULTS.batchSize} (robust) | 1000 (faithful)`, holdout: ROBUST_DEFAULTS.holdout, select: ROBUST_DEFAULTS.select, seRule: ROBUST_DEFAULTS.seRule, rescale: `${ROBUST_DEFAULTS.rescale} (robust)`,
 };
 
 /** Parses a view list: "rotation,greyscale", "" or "none" (= no views, "CA only"). */
@@ -108,5 +113,7 @@ export function resolveCaOptions(raw: RawOptions, seed: number): CaOptions {
     seed: numberOption(raw, 'seed', seed, m, { min: 0, max: 4294967295, integer: true }),
     holdout: numberOption(raw, 'holdout', R.holdout, m, { min: 0.01, max: 0.9 }),
     select: choiceOption<CaSelect>(raw, 'select', ['loss', 'ece', 'nll', 'none'], R.select, m),
+    seRule: numberOption(raw, 'seRule', R.seRule, m, { min: 0 }),
+    rescale: choiceOption<CaRescale>(raw, 'rescale', ['nll', 'none'], R.rescale, m),
   };
 }

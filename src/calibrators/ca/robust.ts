@@ -7,13 +7,18 @@
  *    seeded mini-batches of min(batchSize, rows), so 500 samples get as many updates as 50 000;
  * 3. a small penalty λ·mean (r − r_TS)² keeps the deviation near 0 where the data do not ask for one;
  * 4. every `evalEvery` steps (and at step 0, i.e. TS itself) the held-out split is scored; the parameters with
- *    the best held-out criterion (default: the CA loss, the training objective itself) are kept.
+ *    the best held-out criterion (default: the CA loss, the training objective itself) are kept, but only if
+ *    their gain over the TS start exceeds `seRule` standard errors of the paired per-sample difference (else
+ *    the TS start is kept: with few or uninformative samples CA falls back to TS instead of fitting noise);
+ * 5. `rescale=nll`: one global factor c on every T(x) is refitted by NLL (temperature scaling of the CA-scaled
+ *    logits), so the CA loss shapes the per-sample deviations while the overall level stays NLL-calibrated (the
+ *    unweighted CA loss alone settles at a lower, over-confident level: docs/ca.md "How robust mode was chosen").
  * Cost: O(steps·B·(H·F + C) + (steps/evalEvery)·N_held·(H·F + C)) plus one TS fit; independent of N in the steps.
  */
 import { Adam } from '../../math/adam.js';
 import { Rng } from '../../math/rng.js';
 import { fitTemperature } from '../temperature.js';
-import { initAtTemperature, paramCount, paramOffsets, type NetShape } from './network.js';
+import { forwardRaw, headTemperature, initAtTemperature, paramCount, paramOffsets, type NetShape } from './network.js';
 import type { CaOptions } from './options.js';
 import { batchLossGrad, CaWorkspace, guardedWarning, scoreSet, type CaCurves, type CaTrainData, type CaTrainHooks, type CaTrainResult } from './training.js';
 
@@ -23,6 +28,8 @@ export interface CaRobustResult extends CaTrainResult {
   readonly tTs: number;
   /** Row ids of the held-out split (empty when the set is too small to split). */
   readonly heldOut: Int32Array;
+  /** The global factor of rescale=nll (1 when not applied). */
+  readonly rescale: number;
 }
 
 /** Smallest calibration set that is split into training and held-out parts. */
@@ -39,6 +46,7 @@ export function trainRobust(shape: NetShape, d: CaTrainData, opts: CaOptions, ho
   const rng = new Rng(opts.seed);
   const init = initAtTemperature(shape, rng, ts.temperature);
   const params = hooks.initParams !== undefined ? Float64Array.from(hooks.initParams) : init;
+  const startParams = Float64Array.from(params);
   const r0 = params[paramOffsets(shape).b2] as number;
   const N = d.logits.rows;
   let trainIds: Int32Array, heldIds: Int32Array;
@@ -63,18 +71,33 @@ export function trainRobust(shape: NetShape, d: CaTrainData, opts: CaOptions, ho
   // Scores the held-out split (the training batch losses are the train curve: scoring all training rows at
   // every evaluation would cost O(N) and break the N-independent budget).
   let lastTrain = NaN;
+  const crit = new Float64Array(heldIds.length), crit0 = new Float64Array(heldIds.length);
+  const perLoss = select === 'loss' ? crit : undefined, perNll = select === 'nll' ? crit : undefined;
   const record = (): number => {
     curves.step.push(adam.steps);
     curves.trainLoss.push(lastTrain);
     curves.trainNll.push(NaN);
     if (select === 'none') return 0;
-    const ho = scoreSet(shape, params, d, heldIds, opts, ws);
+    const ho = scoreSet(shape, params, d, heldIds, opts, ws, perLoss, perNll);
     curves.heldOutLoss.push(ho.loss);
     curves.heldOutNll.push(ho.nll);
     curves.heldOutEce.push(ho.ece);
     return select === 'nll' ? ho.nll : select === 'ece' ? ho.ece : ho.loss;
   };
-  let best = record();
+  /** Standard error of the mean paired held-out difference (current − step 0) of the criterion. */
+  const pairedSe = (): number => {
+    const n = crit.length;
+    let m = 0;
+    for (let b = 0; b < n; b++) m += (crit[b] as number) - (crit0[b] as number);
+    m /= n;
+    let v = 0;
+    for (let b = 0; b < n; b++) { const e = (crit[b] as number) - (crit0[b] as number) - m; v += e * e; }
+    return n > 1 ? Math.sqrt(v / (n - 1) / n) : Infinity;
+  };
+  const start = record();
+  crit0.set(crit);
+  let best = start;
+  let bestSe = 0;
   let selectedStep = 0;
   const bestParams = Float64Array.from(params);
   let order = rng.shuffle(Int32Array.from(trainIds));
@@ -91,17 +114,58 @@ export function trainRobust(shape: NetShape, d: CaTrainData, opts: CaOptions, ho
       lastTrain = window / windowN;
       window = 0; windowN = 0;
       const score = record();
-      if (select === 'none' || score < best) { best = score; selectedStep = step; bestParams.set(params); }
+      if (select === 'none' || score < best) { best = score; selectedStep = step; bestParams.set(params); bestSe = select === 'ece' ? 0 : pairedSe(); }
       hooks.onProgress?.(step / opts.steps, `step ${step}`);
     }
   }
-  params.set(bestParams);
-  const guarded = ws.guard[0] as number;
-  if (guarded > 0) warnings.push(guardedWarning(guarded));
-  // Converged = the selection settled before the budget ran out (the best step is not the last evaluation).
+  // The one-standard-error rule: leave the TS start only when the held-out gain exceeds seRule paired SEs.
   const lastEval = curves.step[curves.step.length - 1] as number;
   const converged = select === 'none' || opts.steps === 0 || selectedStep < lastEval;
+  if (select !== 'none' && selectedStep > 0 && start - best <= opts.seRule * bestSe) {
+    warnings.push(`robust mode: the best held-out ${select} (step ${selectedStep}, ${best.toPrecision(5)} vs ${start.toPrecision(5)} at the TS start) is within ${opts.seRule} standard error(s) of the start; kept the temperature-scaling start`);
+    selectedStep = 0;
+    bestParams.set(startParams);
+  }
+  params.set(bestParams);
+  const rescale = opts.rescale === 'nll' && selectedStep > 0 ? rescaleByNll(shape, params, d) : 1;
+  if (rescale !== 1 && shape.head === 'sigmoid') warnings.push('robust mode: rescale=nll needs head exp or clamp; the sigmoid head is left as trained');
+  const guarded = ws.guard[0] as number;
+  if (guarded > 0) warnings.push(guardedWarning(guarded));
   if (!converged) warnings.push(`robust mode: held-out ${select} still improving at the last of ${opts.steps} steps; raise steps`);
-  return { params, curves, stepLosses, steps: adam.steps, selectedStep, guardedBatches: guarded, converged, warnings, tTs: ts.temperature, heldOut: heldIds };
+  return { params, curves, stepLosses, steps: adam.steps, selectedStep, guardedBatches: guarded, converged, warnings, tTs: ts.temperature, heldOut: heldIds, rescale };
+}
+
+/** Largest number of logit entries the rescale fit reads (larger sets use an evenly strided row subsample). */
+export const RESCALE_MAX_ENTRIES = 4e6;
+
+/**
+ * Fits c in T(x) → c·T(x) by NLL (fitTemperature on the rows' logits divided by their T) and folds it into the
+ * output layer: exp head b2 += ln c (exact), clamp head w2, b2 *= c (exact inside the clamp range); the sigmoid
+ * head cannot express it and is left unchanged. Returns c (1 when unchanged). Cost O(min(N, 4e6/C)·C) per solver pass.
+ */
+function rescaleByNll(shape: NetShape, params: Float64Array, d: CaTrainData): number {
+  if (shape.head === 'sigmoid') return 1;
+  const N = d.logits.rows, C = d.logits.cols;
+  const S = Math.min(N, Math.max(1000, Math.floor(RESCALE_MAX_ENTRIES / C)));
+  const rows = Int32Array.from({ length: S }, (_, j) => Math.floor((j * N) / S));
+  const T = new Float64Array(S);
+  const pre = new Float64Array(shape.hidden);
+  const scaled = new Float64Array(S * C);
+  const labels = new Int32Array(S);
+  for (let j = 0; j < S; j++) {
+    const i = rows[j] as number;
+    T[j] = headTemperature(shape.head, forwardRaw(shape, params, d.x, i * shape.features, pre));
+    const inv = 1 / (T[j] as number);
+    for (let k = 0; k < C; k++) scaled[j * C + k] = (d.logits.data[i * C + k] as number) * inv;
+    labels[j] = d.labels[i] as number;
+  }
+  const c = fitTemperature({ data: scaled, rows: S, cols: C }, labels).temperature;
+  const o = paramOffsets(shape);
+  if (shape.head === 'exp') params[o.b2] = (params[o.b2] as number) + Math.log(c);
+  else {
+    for (let h = 0; h < shape.hidden; h++) params[o.w2 + h] = (params[o.w2 + h] as number) * c;
+    params[o.b2] = (params[o.b2] as number) * c;
+  }
+  return c;
 }
 

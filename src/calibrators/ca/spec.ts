@@ -14,7 +14,7 @@ import { caFeatures, featureCount, selectViews } from './features.js';
 import { CA_ID, CaModel, caModelFromJSON } from './model.js';
 import { predictTemperaturesInto, type NetShape } from './network.js';
 import { CA_DEFAULTS, resolveCaOptions, type CaOptions } from './options.js';
-import { caDiagnostics, collapseWarning, type CaDiagnostics } from './diagnostics.js';
+import { caDiagnostics, collapseWarning, formatCaDiagnostics, type CaDiagnostics } from './diagnostics.js';
 import { trainRobust } from './robust.js';
 import { trainCa, type CaCurves, type CaTrainHooks, type CaTrainResult } from './training.js';
 
@@ -27,6 +27,8 @@ export interface CaFitResult extends FitResult {
   /** Adam step whose weights were kept (robust: held-out selection; faithful: the last step). */
   readonly selectedStep: number;
   readonly diagnostics: CaDiagnostics;
+  /** Robust mode: the calibration rows held out for selection (the diagnostics are computed on them); empty in faithful mode. */
+  readonly heldOut: Int32Array;
 }
 
 /**
@@ -48,10 +50,10 @@ export function fitCa(data: LabelledInput, raw: RawOptions, ctx: FitContext, hoo
   const onProgress = hooks.onProgress ?? ctx.onProgress;
   const td = { x: x.data, logits: data.logits, labels: data.labels, pred, correct };
   const h = { ...hooks, ...(onProgress !== undefined ? { onProgress } : {}) };
-  let res: CaTrainResult, tTs: number | null = null, heldOut: Int32Array = new Int32Array(0);
+  let res: CaTrainResult, tTs: number | null = null, rescale: number | null = null, heldOut: Int32Array = new Int32Array(0);
   if (opts.mode === 'robust') {
     const r = trainRobust(shape, td, opts, h);
-    res = r; tTs = r.tTs; heldOut = r.heldOut;
+    res = r; tTs = r.tTs; rescale = r.rescale; heldOut = r.heldOut;
   } else {
     res = trainCa(shape, td, opts, h);
   }
@@ -63,13 +65,13 @@ export function fitCa(data: LabelledInput, raw: RawOptions, ctx: FitContext, hoo
   const onHeld = heldOut.length > 0;
   const Tsub = onHeld ? Float64Array.from(heldOut, (i) => T[i] as number) : T;
   const csub = onHeld ? Uint8Array.from(heldOut, (i) => correct[i] as number) : correct;
-  const diagnostics = caDiagnostics(Tsub, csub, { tTs, on: onHeld ? 'held-out' : 'calibration', steps: res.steps, selectedStep: res.selectedStep });
+  const diagnostics = caDiagnostics(Tsub, csub, { tTs, rescale, on: onHeld ? 'held-out' : 'calibration', steps: res.steps, selectedStep: res.selectedStep });
   const warnings = [...res.warnings];
   const cw = collapseWarning(diagnostics);
   if (cw !== null) warnings.push(cw);
   const options: Record<string, unknown> = { ...opts, viewsUsed: opts.viewsUsed.join(',') };
   const model = new CaModel({ numClasses: data.logits.cols, viewsUsed: opts.viewsUsed, k: opts.k, shape, params: res.params, options, fit: { converged: res.converged, iterations: res.steps, loss, warnings }, seed: opts.seed, diagnostics });
-  return { model, converged: res.converged, iterations: res.steps, loss, warnings, lossCurve, options: opts, curves: res.curves, stepLosses: res.stepLosses, selectedStep: res.selectedStep, diagnostics };
+  return { model, converged: res.converged, iterations: res.steps, loss, warnings, lossCurve, summary: formatCaDiagnostics(diagnostics), options: opts, curves: res.curves, stepLosses: res.stepLosses, selectedStep: res.selectedStep, diagnostics, heldOut };
 }
 
 /**

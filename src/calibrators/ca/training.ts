@@ -106,9 +106,11 @@ export function batchLossGrad(shape: NetShape, params: Float64Array, d: CaTrainD
 
 /**
  * Loss (whole set as one batch), NLL and 15-bin equal-width top-label ECE of the calibrated set ids, in one
- * pass: each sample's temperature and softmax(z/T) are computed once and serve all three. Cost: O(N·(H·F + C)).
+ * pass: each sample's temperature and softmax(z/T) are computed once and serve all three. When `perSample` is
+ * given, it receives each sample's share of the loss (|ids|·w_b/Σw·l_b, mean = loss) and `perSampleNll` its
+ * −ln p_y. Cost: O(N·(H·F + C)).
  */
-export function scoreSet(shape: NetShape, params: Float64Array, d: CaTrainData, ids: Int32Array, opts: Pick<CaOptions, 'loss' | 'weighting'>, ws: CaWorkspace): { loss: number; nll: number; ece: number } {
+export function scoreSet(shape: NetShape, params: Float64Array, d: CaTrainData, ids: Int32Array, opts: Pick<CaOptions, 'loss' | 'weighting'>, ws: CaWorkspace, perSample?: Float64Array, perSampleNll?: Float64Array): { loss: number; nll: number; ece: number } {
   if (ids.length === 0) return { loss: NaN, nll: NaN, ece: NaN };
   const sumW = batchWeights(opts.weighting, d.correct, ids, 0, ids.length, ws.w, ws.guard);
   const bins = 15;
@@ -120,8 +122,12 @@ export function scoreSet(shape: NetShape, params: Float64Array, d: CaTrainData, 
     const i = ids[b] as number;
     const T = headTemperature(shape.head, forwardRaw(shape, params, d.x, i * F, ws.pre));
     const l = sampleLoss(opts.loss, d.logits.data, C, i, d.labels[i] as number, d.pred[i] as number, T, ws.probs, ws.dT);
-    loss += ((ws.w[b] as number) / sumW) * l;
-    nll -= Math.log(Math.max(ws.probs[d.labels[i] as number] as number, LOG_EPS));
+    const share = ((ws.w[b] as number) / sumW) * l;
+    loss += share;
+    const nl = -Math.log(Math.max(ws.probs[d.labels[i] as number] as number, LOG_EPS));
+    nll += nl;
+    if (perSample !== undefined) perSample[b] = share * ids.length;
+    if (perSampleNll !== undefined) perSampleNll[b] = nl;
     const c = ws.probs[d.pred[i] as number] as number;
     const bin = Math.min(bins - 1, Math.max(0, Math.ceil(c * bins) - 1));
     cnt[bin] = (cnt[bin] as number) + 1;
