@@ -7,6 +7,10 @@
  * shifted *validation* set on which robust mode's design is chosen (never a test set).
  *
  *   npx tsx scripts/ca-evidence-views.ts --model fmnist-mlp --out-dir /work/scratch/ca/views/fmnist-mlp
+ *
+ * With --suite coloured (a colour zoo model, e.g. cfmnist-cnn): cal.npz = coloured-fmnist:calibration, test.npz =
+ * coloured-fmnist:test, one file per shifted set (random-hue, permuted-hue, colour-shift, grey, rotated), and
+ * cal-defocus_blur-3.npz from the blurred calibration images (docs/views-and-datasets.md "Coloured Fashion-MNIST").
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,10 +40,19 @@ const save = (name: string, run: ViewsRun): void => {
   saveViewsFile(join(outDir, name), { original: run.original, views: run.views, labels: run.labels, extra: [['indices', { shape: [run.indices.length], data: run.indices }]] }, { force: argv.includes('--force') });
   process.stderr.write(`${name}: ${run.labels.length} rows\n`);
 };
-const train = await loadDataset('fashion-mnist:train', { preferCommitted: false });
-const test = await loadDataset('fashion-mnist:test', { preferCommitted: false });
-const calIdx = Int32Array.from({ length: 10000 }, (_, i) => 50000 + i);
-save('cal.npz', await computeViewsLogits(clf, train, { views, seed: 0, indices: calIdx }));
-if (calShift !== '') save(`cal-${calShift.replace(':', '-')}.npz`, await computeViewsLogits(clf, train, { views, seed: 0, indices: calIdx, corruption: parseCorruptionArg(calShift) }));
-save('test.npz', await computeViewsLogits(clf, test, { views, seed: 1 }));
-for (const s of shifts) save(`${s.replace(':', '-')}.npz`, await computeViewsLogits(clf, test, { views, seed: 1, corruption: parseCorruptionArg(s) }));
+if (arg('--suite', 'fmnist') === 'coloured') {
+  const calSet = await loadDataset('coloured-fmnist:calibration', { preferCommitted: false });
+  save('cal.npz', await computeViewsLogits(clf, calSet, { views, seed: 0 }));
+  if (calShift !== '') save(`cal-${calShift.replace(':', '-')}.npz`, await computeViewsLogits(clf, calSet, { views, seed: 0, corruption: parseCorruptionArg(calShift) }));
+  for (const set of ['test', 'random-hue', 'permuted-hue', 'colour-shift', 'grey', 'rotated']) {
+    save(`${set}.npz`, await computeViewsLogits(clf, await loadDataset(`coloured-fmnist:${set}`, { preferCommitted: false }), { views, seed: 1 }));
+  }
+} else {
+  const train = await loadDataset('fashion-mnist:train', { preferCommitted: false });
+  const test = await loadDataset('fashion-mnist:test', { preferCommitted: false });
+  const calIdx = Int32Array.from({ length: 10000 }, (_, i) => 50000 + i);
+  save('cal.npz', await computeViewsLogits(clf, train, { views, seed: 0, indices: calIdx }));
+  if (calShift !== '') save(`cal-${calShift.replace(':', '-')}.npz`, await computeViewsLogits(clf, train, { views, seed: 0, indices: calIdx, corruption: parseCorruptionArg(calShift) }));
+  save('test.npz', await computeViewsLogits(clf, test, { views, seed: 1 }));
+  for (const s of shifts) save(`${s.replace(':', '-')}.npz`, await computeViewsLogits(clf, test, { views, seed: 1, corruption: parseCorruptionArg(s) }));
+}
