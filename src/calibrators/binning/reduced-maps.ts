@@ -1,6 +1,6 @@
 /**
  * Multiclass reductions for the binning-family maps (histogram, isotonic, BBQ, scaling-binning),
- * calibrators.md §1.2, fitted by the one driver in core/reduction.ts. The maps read probabilities (softmax of the logits):
+ * calibrators.md §1.2, fitted by the one driver in core/reduction.ts. The maps read probabilities (the user's own when given, else softmax of the logits):
  * - **one-vs-rest** (`ovr`): map k is fitted on column k of softmax(z) against 1[y = k]; rows are then divided
  *   by their sum (an all-zero row becomes uniform, values in (1, 1+1e-5] snap to 1), as scikit-learn's
  *   `CalibratedClassifierCV` does, unless `independent`. With K = 2 only the positive column is calibrated and
@@ -10,11 +10,12 @@
  *   (uniformly when c = 1). The label is kept, but the vector's argmax can move when c′ is small, so these
  *   models do not claim `preservesArgmax`.
  */
-import { argmaxRow, softmax } from '../../math/softmax.js';
+import { argmaxRow } from '../../math/softmax.js';
 import type { Matrix } from '../../math/matrix.js';
 import { checkPredictInput } from '../core/checks.js';
 import { envelope } from '../core/envelope.js';
 import { readArray } from '../core/model-fields.js';
+import { inputProbabilities } from '../core/probabilities.js';
 import { fitReduction, mapCount, type BinaryReduction } from '../core/reduction.js';
 import type { CalibrationInput, CalibratorJSON, FittedCalibrator, LabelledInput } from '../core/types.js';
 
@@ -41,11 +42,12 @@ export interface ReducedMaps {
 }
 
 /**
- * Fits the maps of a reduction ({@link fitReduction}) on softmax(logits). `onMap` reports progress after each map.
+ * Fits the maps of a reduction ({@link fitReduction}) on the input's probabilities (`inputProbabilities`: the
+ * user's own when given, else softmax). `onMap` reports progress after each map.
  * Cost: K column extractions plus K map fits (OvR) or one (top-label); O(N·K) memory for the probabilities.
  */
 export function fitReducedMaps(data: LabelledInput, reduction: BinaryReduction, independent: boolean, fitMap: MapFitter, onMap?: (done: number, total: number) => void): ReducedMaps {
-  const probs = softmax(data.logits);
+  const probs = inputProbabilities(data);
   const r = fitReduction([probs.data], probs.cols, data.labels, reduction, (cols, t, index) => fitMap(cols[0] as Float64Array, t, index), onMap);
   return { reduction, independent, maps: r.maps, warnings: r.warnings };
 }
@@ -61,11 +63,11 @@ export function topLabelView(probs: Matrix, labels: Int32Array, conf: Float64Arr
 }
 
 /**
- * Calibrated probabilities through the maps: softmax(logits) is written into `out` and transformed in place.
- * Cost: O(N·K) plus the maps' own cost per entry; allocates only N-vectors for top-label.
+ * Calibrated probabilities through the maps: the input's probabilities are written into `out` and transformed
+ * in place. Cost: O(N·K) plus the maps' own cost per entry; allocates only N-vectors for top-label.
  */
-export function predictReduction(logits: Matrix, r: Pick<ReducedMaps, 'reduction' | 'independent' | 'maps'>, out?: Float64Array): Matrix<Float64Array> {
-  const probs = softmax(logits, 1, out);
+export function predictReduction(input: CalibrationInput, r: Pick<ReducedMaps, 'reduction' | 'independent' | 'maps'>, out?: Float64Array): Matrix<Float64Array> {
+  const probs = inputProbabilities(input, out);
   const { rows: n, cols: k, data } = probs;
   if (r.reduction === 'top-label') {
     applyTopLabel(probs, r.maps[0] as ScoreMap);
@@ -158,7 +160,7 @@ export function reducedMapModel<O extends { readonly reduction: BinaryReduction 
     preservesArgmax: false,
     predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
       checkPredictInput(input.logits, numClasses, id);
-      return predictReduction(input.logits, r, out);
+      return predictReduction(input, r, out);
     },
     toJSON(): CalibratorJSON {
       return envelope({ method: id, input: 'probs', numClasses, reduction: options.reduction, options: { ...options }, params: { maps: r.maps.map((m) => m.toJSON()) }, fit, seed });
