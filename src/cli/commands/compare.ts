@@ -15,6 +15,9 @@ import { getValue, listValue, numberValue, parseArgs, type ParsedArgs } from '..
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
+import { MIN_SAMPLES_PER_PARAMETER, oversizeReason } from '../method-size.js';
+import { computeVerdict, recommendationJson, verdictSample, type Recommendation, type VerdictMethod } from '../../report/verdict.js';
+import type { PairedSample } from '../../metrics/paired-bootstrap.js';
 import { loadInput, type LoadedInput } from './calibration-io.js';
 
 const NAME = 'compare';
@@ -35,8 +38,16 @@ options:
   --metrics IDS                      metric ids (see calibra evaluate --help); default: --preset default
   --preset NAME                      default | ca-paper | sweep
   --format FMT                       table (default) | markdown | json
-  --seed S                           seed for every method (default 0)
+  --seed S                           seed for every method and the bootstrap (default 0)
   --quiet                            no progress on stderr
+
+verdict (printed after the table; in JSON the top-level "recommendation"):
+  --primary ID                       the metric that picks the method (default nll; e.g. ece, brier, ece@25)
+  --ci LEVEL --bootstrap R           paired-bootstrap interval level and resamples (default 0.95, 1000)
+  --allow-accuracy-drop              let the verdict pick a method whose test accuracy is below uncalibrated
+  The best method by the primary metric is recommended only when its interval against temperature scaling
+  excludes 0; otherwise the verdict is "use temperature scaling". The default method list skips methods that
+  fit more than one parameter per ${MIN_SAMPLES_PER_PARAMETER} validation samples (ms, dirichlet at large K); name them in --methods to run them.
 
 example:
   calibra compare --val-logits val-logits.npy --val-labels val-labels.npy \\
@@ -58,6 +69,10 @@ export interface CompareRow {
   readonly warnings: readonly string[];
   readonly metrics: Record<string, number> | null;
   readonly error: string | null;
+  /** What the verdict resamples (kept only when the comparison was asked for a verdict metric). */
+  readonly sample?: PairedSample;
+  readonly keepsArgmax: boolean;
+  readonly methodId: string;
 }
 
 /** CA's ablations from the paper (issue 4 §6), added when views files are given. */
@@ -121,7 +136,7 @@ function stripped(args: ParsedArgs, prefix: string, which: 'plain' | 'views'): P
  * CalibraError gets an `error` row; other errors propagate. Cost: the sum of the methods' fits and predicts
  * plus one metric pass per method.
  */
-export function runComparison(entries: readonly CompareEntry[], val: { plain: LoadedInput; views: LoadedInput | null }, test: { plain: LoadedInput; views: LoadedInput | null }, ids: readonly string[], seed: number, onProgress: (fraction: number, message: string) => void): CompareRow[] {
+export function runComparison(entries: readonly CompareEntry[], val: { plain: LoadedInput; views: LoadedInput | null }, test: { plain: LoadedInput; views: LoadedInput | null }, ids: readonly string[], seed: number, onProgress: (fraction: number, message: string) => void, verdictMetric?: string): CompareRow[] {
   const rows: CompareRow[] = [];
   const testLabels = test.plain.labels as Int32Array;
   const { rows: n, cols: k } = test.plain.logits;
@@ -131,7 +146,7 @@ export function runComparison(entries: readonly CompareEntry[], val: { plain: Lo
     const v = usesViews ? val.views : val.plain;
     const t = usesViews ? test.views : test.plain;
     if (v === null || t === null) {
-      rows.push({ method: e.label, fitSeconds: 0, predictSeconds: 0, warnings: [], metrics: null, error: 'needs --val-views and --test-views' });
+      rows.push({ method: e.label, methodId: e.spec.id, keepsArgmax: e.spec.preservesArgmax, fitSeconds: 0, predictSeconds: 0, warnings: [], metrics: null, error: 'needs --val-views and --test-views' });
       return;
     }
     onProgress(i / entries.length, e.label);
@@ -143,10 +158,15 @@ export function runComparison(entries: readonly CompareEntry[], val: { plain: Lo
       const input: CalibrationInput = t.views !== undefined ? { logits: t.logits, views: t.views } : { logits: t.logits };
       const probs = fit.model.predictProba(input, out);
       const t2 = performance.now();
-      rows.push({ method: e.label, fitSeconds: (t1 - t0) / 1000, predictSeconds: (t2 - t1) / 1000, warnings: fit.warnings, metrics: evaluateMetrics(probs, testLabels, ids), error: null });
+      const all = verdictMetric === undefined ? ids : [...new Set([...ids, verdictMetric, 'accuracy'])];
+      rows.push({
+        method: e.label, methodId: e.spec.id, keepsArgmax: fit.model.preservesArgmax, fitSeconds: (t1 - t0) / 1000, predictSeconds: (t2 - t1) / 1000, warnings: fit.warnings,
+        metrics: evaluateMetrics(probs, testLabels, all), error: null,
+        ...(verdictMetric !== undefined ? { sample: verdictSample(probs, testLabels, verdictMetric) } : {}),
+      });
     } catch (err) {
       if (!isCalibraError(err)) throw err;
-      rows.push({ method: e.label, fitSeconds: 0, predictSeconds: 0, warnings: [], metrics: null, error: `${err.code}: ${err.message}` });
+      rows.push({ method: e.label, methodId: e.spec.id, keepsArgmax: e.spec.preservesArgmax, fitSeconds: 0, predictSeconds: 0, warnings: [], metrics: null, error: `${err.code}: ${err.message}` });
     }
   });
   onProgress(1, 'done');
@@ -171,20 +191,34 @@ export function formatComparison(rows: readonly CompareRow[], ids: readonly stri
   return [line(header), ...body.map(line)].join('\n') + '\n';
 }
 
+/** The verdict over the rows that were scored (failed and skipped rows are left out). */
+export function compareVerdict(rows: readonly CompareRow[], opts: { metric: string; level: number; replicates: number; seed: number; allowAccuracyDrop: boolean }): Recommendation {
+  const methods: VerdictMethod[] = [];
+  for (const r of rows) {
+    if (r.metrics === null || r.sample === undefined) continue;
+    methods.push({ label: r.method, method: r.methodId, keepsArgmax: r.keepsArgmax, sample: r.sample, value: r.metrics[opts.metric] as number, accuracy: r.metrics['accuracy'] as number });
+  }
+  return computeVerdict(methods, opts);
+}
+
 /** The `compare` command. */
 export const compareCommand: Command = {
   name: NAME,
-  summary: 'fit every calibration method on validation data; one table of test metrics per method',
+  summary: 'fit every calibration method on validation data; test metrics per method and a verdict',
   usage: USAGE,
   run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, {
-      flags: ['quiet'],
-      values: ['val-logits', 'val-probs', 'val-labels', 'val-views', 'test-logits', 'test-probs', 'test-labels', 'test-views', 'preset', 'format', 'seed'],
+      flags: ['quiet', 'allow-accuracy-drop'],
+      values: ['val-logits', 'val-probs', 'val-labels', 'val-views', 'test-logits', 'test-probs', 'test-labels', 'test-views', 'preset', 'format', 'seed', 'primary', 'ci', 'bootstrap'],
       repeatable: ['methods', 'metrics'],
     }, NAME);
     const format = getValue(args, 'format') ?? 'table';
     if (format !== 'table' && format !== 'markdown' && format !== 'json') throw new CalibraError('E_USAGE', `unknown --format ${JSON.stringify(format)}`, { where: `calibra ${NAME}`, fix: 'use table, markdown or json' });
     const seed = numberValue(args, 'seed', NAME, 0, { min: 0, max: 4294967295, integer: true });
+    const level = numberValue(args, 'ci', NAME, 0.95, { min: 0.5, max: 0.999 });
+    const replicates = numberValue(args, 'bootstrap', NAME, 1000, { min: 100, max: 100000, integer: true });
+    const primary = getValue(args, 'primary') ?? 'nll';
+    parseMetricIds([primary]);
     const listed = listValue(args, 'metrics') ?? [];
     const preset = getValue(args, 'preset');
     const ids = [...new Set([...(preset !== undefined || listed.length === 0 ? presetMetricIds(preset ?? 'default') : []), ...listed])];
@@ -194,21 +228,41 @@ export const compareCommand: Command = {
     if (val.plain.logits.cols !== test.plain.logits.cols) {
       throw new CalibraError('E_SHAPE', `validation has ${val.plain.logits.cols} classes, test has ${test.plain.logits.cols}`, { source: test.plain.source, fix: 'give outputs of the same classifier' });
     }
-    const entries = methods !== undefined ? methods.map(parseEntry) : defaultEntries(val.views !== null && test.views !== null);
+    const classes = val.plain.logits.cols;
+    const all = methods !== undefined ? methods.map(parseEntry) : defaultEntries(val.views !== null && test.views !== null);
     parseMetricIds(ids); // unknown ids fail before the long run
+    // The default list leaves out methods with too many parameters for the validation set (named, in the
+    // table and on stderr); asked for by name in --methods they run.
+    const oversized = new Map<string, string>();
+    if (methods === undefined) {
+      for (const e of all) {
+        const why = oversizeReason(e.spec.id, classes, val.plain.logits.rows, e.options);
+        if (why !== null) oversized.set(e.label, why);
+      }
+    }
+    const entries = all.filter((e) => !oversized.has(e.label));
     const progress = createProgress(io, 'compare', { quiet: args.flags.has('quiet') });
     // With the default method list, a method that refuses the input's size (E_TOO_LARGE: ms / dirichlet at
     // K > maxClasses, O(N·K²) per iteration) is skipped, not a failure; asked for by name, it fails.
-    const rows = runComparison(entries, val, test, ids, seed, (f, m) => progress.update(f, m))
+    const scored = runComparison(entries, val, test, ids, seed, (f, m) => progress.update(f, m), primary)
       .map((r) => (methods === undefined && (r.error ?? '').startsWith('E_TOO_LARGE') ? { ...r, error: `skipped: ${r.error ?? ''}` } : r));
+    const rows: CompareRow[] = all.map((e) => {
+      const why = oversized.get(e.label);
+      if (why !== undefined) return { method: e.label, methodId: e.spec.id, keepsArgmax: e.spec.preservesArgmax, fitSeconds: 0, predictSeconds: 0, warnings: [], metrics: null, error: `skipped: ${why}` };
+      return scored.find((r) => r.method === e.label) as CompareRow;
+    });
+    progress.update(0.99, 'verdict');
+    const verdict = compareVerdict(rows, { metric: primary, level, replicates, seed, allowAccuracyDrop: args.flags.has('allow-accuracy-drop') });
     progress.done();
     if (format === 'json') {
-      io.stdout(JSON.stringify({ validation: { rows: val.plain.logits.rows, source: val.plain.source }, test: { rows: test.plain.logits.rows, source: test.plain.source }, classes: test.plain.logits.cols, seed, metrics: ids, methods: rows }, null, 2) + '\n');
+      const methodsJson = rows.map(({ sample: _sample, ...r }) => r);
+      io.stdout(JSON.stringify({ recommendation: recommendationJson(verdict), validation: { rows: val.plain.logits.rows, source: val.plain.source }, test: { rows: test.plain.logits.rows, source: test.plain.source }, classes, seed, metrics: ids, methods: methodsJson }, null, 2) + '\n');
     } else {
       io.stdout(formatComparison(rows, ids, format));
+      io.stdout(`\n${format === 'markdown' ? verdict.text.split('\n').map((l) => `> ${l}`).join('\n') : verdict.text}\n`);
     }
     const skipped = (r: CompareRow): boolean => (r.error ?? '').startsWith('skipped');
-    for (const r of rows) if (skipped(r)) io.stderr(`calibra compare: ${r.method} ${r.error ?? ''}\n`);
+    for (const r of rows) if (skipped(r)) io.stderr(`calibra compare: ${r.method} ${r.error ?? ''}${oversized.has(r.method) ? ' (name it in --methods to run it)' : ''}\n`);
     const failed = rows.filter((r) => r.error !== null && !skipped(r));
     for (const r of failed) io.stderr(`calibra compare: ${r.method} failed: ${r.error ?? ''}\n`);
     return Promise.resolve(failed.length > 0 ? 1 : 0);
