@@ -26,8 +26,8 @@ export interface VerdictMethod {
   readonly label: string;
   /** The registry id (`none` and `ts` are the references). */
   readonly method: string;
-  /** Whether the method keeps every argmax by construction. */
-  readonly keepsArgmax: boolean;
+  /** Whether the method keeps every argmax by construction; when unknown, whether it changed none on this test set. */
+  readonly keepsArgmax?: boolean;
   /** Per-sample summary on the test set (and the probabilities when the metric is class-wise). */
   readonly sample: PairedSample;
   /** The primary metric on the whole test set (as in the method's table row). */
@@ -197,6 +197,7 @@ export function computeVerdict(methods: readonly VerdictMethod[], opts: VerdictO
   }
   const rec = scores[recIdx] as MethodScore;
   const recMethod = methods[recIdx] as VerdictMethod;
+  const keepsArgmax = recMethod.keepsArgmax ?? (noneIdx >= 0 && rec.argmaxChanges === 0);
   const vsTs = tsIdx >= 0 && recIdx !== tsIdx ? compare(recIdx, tsIdx, methods[tsIdx]?.label ?? 'ts') : null;
   const vsNone = noneIdx >= 0 && recIdx !== noneIdx ? compare(recIdx, noneIdx, methods[noneIdx]?.label ?? 'none') : null;
   const others = rank.filter((i) => i !== recIdx);
@@ -218,16 +219,21 @@ export function computeVerdict(methods: readonly VerdictMethod[], opts: VerdictO
   if (vsNone !== null) lines.push(`  vs uncalibrated:        ${formatDifference(vsNone)}${vsNone.better ? '  better beyond noise' : vsNone.worse ? '  WORSE beyond noise' : '  within noise'}`);
   if (vsTs !== null) lines.push(`  vs temperature scaling: ${formatDifference(vsTs)}${vsTs.better ? '  better beyond noise' : vsTs.worse ? '  worse beyond noise' : '  within noise'}`);
   const accNote = noneAcc !== null ? `accuracy ${fmt(rec.accuracy)}, uncalibrated ${fmt(noneAcc)}` : `accuracy ${fmt(rec.accuracy)}`;
-  lines.push(recMethod.keepsArgmax ? `  keeps the argmax: yes (${accNote})` : `  keeps the argmax: no, changes ${rec.argmaxChanges} of ${recMethod.sample.summary.n} predictions; ${accNote}`);
+  lines.push(keepsArgmax ? `  keeps the argmax: yes (${accNote})` : `  keeps the argmax: no, changes ${rec.argmaxChanges} of ${recMethod.sample.summary.n} predictions; ${accNote}`);
   if (runnerUp !== null) lines.push(`  runner-up: ${runnerUp.method} ${fmt(runnerUp.value)}, ${formatDifference(runnerUp)} vs ${rec.label}${runnerUp.tied ? ' (statistically tied)' : ' (worse beyond noise)'}`);
   if (tied.length > 1) lines.push(`  tied with it: ${tied.map((i) => scores[i]?.label).join(', ')}`);
   if (reason === 'beats-ts' && vsNone !== null && !vsNone.better) lines.push('  note: not better than uncalibrated beyond noise');
   if (recMethod.method === 'ts' && vsNone !== null && !vsNone.better) lines.push('  note: temperature scaling is not better than uncalibrated beyond noise: the model may already be calibrated on this metric');
-  for (const e of excluded) lines.push(`  not considered: ${e.method} (${e.reason}${e.reason.startsWith('lowers accuracy') ? '; allow it with --allow-accuracy-drop' : ''})`);
+  const lower = excluded.filter((e) => e.reason.startsWith('lowers accuracy'));
+  if (lower.length > 0) {
+    const acc = (label: string): string => fmt(scores.find((x) => x.label === label)?.accuracy ?? Number.NaN);
+    lines.push(`  not considered, lower test accuracy than uncalibrated ${fmt(noneAcc ?? Number.NaN)} (--allow-accuracy-drop allows them): ${lower.map((e) => `${e.method} ${acc(e.method)}`).join(', ')}`);
+  }
+  for (const e of excluded) if (!e.reason.startsWith('lowers accuracy')) lines.push(`  not considered: ${e.method} (${e.reason})`);
   return {
     method: rec.label, metric, higherIsBetter: higher, testSet, value: rec.value, reason,
     bestByPoint: scores[bestIdx]?.label as string, vsTemperatureScaling: vsTs, vsUncalibrated: vsNone,
-    keepsArgmax: recMethod.keepsArgmax, argmaxChanges: rec.argmaxChanges, accuracy: rec.accuracy, uncalibratedAccuracy: noneAcc,
+    keepsArgmax, argmaxChanges: rec.argmaxChanges, accuracy: rec.accuracy, uncalibratedAccuracy: noneAcc,
     runnerUp, tied: tied.map((i) => scores[i]?.label as string), excluded, level, replicates, seed, scores, text: lines.join('\n'),
   };
 }

@@ -124,7 +124,8 @@ describe('calibra compare', () => {
     expect(t.out.split('\n')[0]).toMatch(/^method\s+fit_s\s+ece$/);
     const md = await cli('compare', '--val-views', f('val-views.npz'), '--test-views', f('test-views.npz'), '--methods', 'none,ts,ca:mode=faithful,ca:mode=faithful;viewsUsed=none', '--metrics', 'ece,accuracy', '--format', 'markdown', '--quiet');
     expect(md.code, md.err).toBe(0);
-    const lines = md.out.trim().split('\n');
+    const lines = md.out.trim().split('\n').filter((l) => l.startsWith('|'));
+    expect(md.out).toMatch(/\n> verdict: /);
     expect(lines[0]).toBe('| method | fit_s | ece | accuracy |');
     expect(lines.slice(2).map((l) => l.split('|')[1]?.trim())).toEqual(['none', 'ts', 'ca:mode=faithful', 'ca:mode=faithful;viewsUsed=none']);
     const labels = defaultEntries(true).map((e) => e.label);

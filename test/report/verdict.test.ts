@@ -93,7 +93,7 @@ describe('verdict', () => {
     const v = computeVerdict(ms, { metric: 'nll', replicates: 300 });
     expect(v.method).toBe('ts');
     expect(v.excluded).toEqual([{ method: 'cheat', reason: `lowers accuracy ${(ms[0]?.accuracy as number).toFixed(4)} → ${(ms[2]?.accuracy as number).toFixed(4)}` }]);
-    expect(v.text).toMatch(/not considered: cheat \(lowers accuracy .*--allow-accuracy-drop\)/);
+    expect(v.text).toMatch(/not considered, lower test accuracy than uncalibrated 0\.\d{4} \(--allow-accuracy-drop allows them\): cheat 0\.\d{4}/);
     const allowed = computeVerdict(ms, { metric: 'nll', replicates: 300, allowAccuracyDrop: true });
     expect(allowed.method).toBe('cheat');
     expect(allowed.reason).toBe('beats-ts');

@@ -11,7 +11,7 @@ import { probsToLogits } from '../../math/softmax.js';
 import { calibratorSpecs, getCalibrator } from '../../calibrators/registry.js';
 import type { CalibrationInput, FittedCalibrator, LabelledInput, RawOptions, ViewLogits } from '../../calibrators/types.js';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, loadViewsFile } from '../../data/files.js';
-import { presetMetricIds } from '../../metrics/ids.js';
+import { parseMetricId, presetMetricIds } from '../../metrics/ids.js';
 import { renderReport } from '../../report/html.js';
 import type { ReportInput, ReportMethod, ReportTestSet } from '../../report/types.js';
 import { writeReportFiles } from '../../report/node/files.js';
@@ -19,6 +19,7 @@ import { getValue, keyValueOptions, listValue, numberValue, parseArgs, requireVa
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
+import { oversizeReason } from '../method-size.js';
 
 const NAME = 'report';
 
@@ -43,10 +44,19 @@ Methods and metrics:
   --option METHOD.KEY=VALUE         a method option, e.g. --option ca.epochs=200 (repeatable)
   --metrics ids | --preset NAME     table metrics (default: accuracy, ece, ece_em, mce, cw_ece, smece,
                                     brier, nll, auroc); presets: default, ca-paper, sweep
-  --primary ID                      metric that marks the best method (default ece)
+  --primary ID                      metric of the verdict, the ranking chart and the summary table
+                                    (default nll; e.g. ece, brier, ece@25)
+  --ci LEVEL --ci-bootstrap R       level and resamples of the verdict's paired intervals, the ranking bars
+                                    and the headline ECE interval (default 0.95, 1000)
+  --allow-accuracy-drop             let the verdict pick a method whose test accuracy is below uncalibrated
   --bins B --scheme S               bins of the diagrams (default 15, equal-width | equal-mass)
   --bootstrap R                     bootstrap resamples of the smooth band (default 100, 0 = none)
   --seed S                          seed of fitting and bootstrap (default 0)
+
+The report opens with the verdict (as calibra compare: the best method by --primary on the first test set,
+recommended only when its paired interval against temperature scaling excludes 0), the uncalibrated and
+recommended reliability diagrams side by side, and a ranking chart per test set; the detailed tables follow,
+collapsible. The default method list skips methods with fewer than 10 validation samples per parameter.
 
 Tables (a report of a table's own predictions per slice, computed inside the embedded DuckDB; see docs/tables.md):
   calibra report --table FILE_OR_GLOB --label-col NAME
@@ -141,8 +151,12 @@ function temperaturesOf(model: FittedCalibrator, input: CalibrationInput): Float
   return t.every((v) => v === first) ? undefined : t;
 }
 
-function chooseMethods(requested: string[] | undefined, haveViews: boolean): string[] {
-  const ids = requested ?? calibratorSpecs.filter((s) => s.input !== 'views' || haveViews).map((s) => s.id);
+function chooseMethods(requested: string[] | undefined, haveViews: boolean, classes: number, validationRows: number, io: CliIo): string[] {
+  const ids = requested ?? calibratorSpecs.filter((s) => s.input !== 'views' || haveViews).map((s) => s.id).filter((id) => {
+    const why = oversizeReason(id, classes, validationRows);
+    if (why !== null) io.stderr(`calibra report: ${id} skipped: ${why} (name it in --methods to run it)\n`);
+    return why === null;
+  });
   for (const id of ids) {
     const spec = getCalibrator(id);
     if (spec.input === 'views' && !haveViews) {
@@ -157,8 +171,8 @@ const TABLE_ONLY = ['table', 'db-table', 'label-col', 'confidence-col', 'pred-co
 
 async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, {
-    flags: ['force', 'probs', 'quiet'],
-    values: ['val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title', ...TABLE_ONLY.filter((k) => k !== 'by')],
+    flags: ['force', 'probs', 'quiet', 'allow-accuracy-drop'],
+    values: ['val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'ci', 'ci-bootstrap', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title', ...TABLE_ONLY.filter((k) => k !== 'by')],
     repeatable: ['test-set', 'option', 'by'],
   }, NAME);
   const out = requireValue(args, 'out', NAME);
@@ -177,6 +191,10 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const seed = numberValue(args, 'seed', NAME, 0, { integer: true, min: 0 });
   const bins = numberValue(args, 'bins', NAME, 15, { integer: true, min: 1, max: 1000 });
   const bootstrap = numberValue(args, 'bootstrap', NAME, 100, { integer: true, min: 0, max: 10000 });
+  const ciLevel = numberValue(args, 'ci', NAME, 0.95, { min: 0.5, max: 0.999 });
+  const ciReplicates = numberValue(args, 'ci-bootstrap', NAME, 1000, { integer: true, min: 100, max: 100000 });
+  const primary = getValue(args, 'primary');
+  if (primary !== undefined) parseMetricId(primary);
   const scheme = getValue(args, 'scheme') ?? 'equal-width';
   if (scheme !== 'equal-width' && scheme !== 'equal-mass') throw new CalibraError('E_USAGE', `--scheme ${JSON.stringify(scheme)} is unknown`, { where: `calibra ${NAME}`, fix: 'use equal-width or equal-mass' });
   const metricList = listValue(args, 'metrics');
@@ -198,7 +216,7 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
     if (t.logits.cols !== val.logits.cols) throw new CalibraError('E_SHAPE', `test set '${t.name}' has ${t.logits.cols} classes, the validation set ${val.logits.cols}`, { fix: 'use logits of the same model for all sets' });
   }
   const haveViews = val.views !== undefined && tests.every((t) => t.views !== undefined);
-  const methodIds = chooseMethods(listValue(args, 'methods'), haveViews);
+  const methodIds = chooseMethods(listValue(args, 'methods'), haveViews, val.logits.cols, val.logits.rows, io);
   const options = methodOptions(args);
   for (const key of options.keys()) {
     if (!methodIds.includes(key)) throw new CalibraError('E_USAGE', `--option names method '${key}', which is not in --methods`, { where: `calibra ${NAME}`, fix: `add ${key} to --methods or drop the option` });
@@ -208,7 +226,7 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const methods: ReportMethod[] = [];
   for (const id of methodIds) {
     const spec = getCalibrator(id);
-    const progress = createProgress(io, `fit ${id}`);
+    const progress = createProgress(io, `fit ${id}`, { quiet: args.flags.has('quiet') });
     const t0 = performance.now();
     const fitted = spec.fit(fitData, (options.get(id) ?? {}) as RawOptions, { seed, onProgress: (f, msg) => progress.update(f, msg) });
     const seconds = (performance.now() - t0) / 1000;
@@ -221,7 +239,7 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
       temps.push(temperaturesOf(fitted.model, input));
     }
     const method: ReportMethod = {
-      id, title: spec.title, probs: probsPerSet,
+      id, title: spec.title, probs: probsPerSet, method: spec.id, keepsArgmax: fitted.model.preservesArgmax,
       fit: { converged: fitted.converged, iterations: fitted.iterations, loss: fitted.loss, warnings: fitted.warnings, seconds },
       ...(temps.some((x) => x !== undefined) ? { temperatures: temps } : {}),
     };
@@ -235,12 +253,12 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
     testSets,
     methods,
     options: {
-      bins, scheme, bootstrap, seed,
+      bins, scheme, bootstrap, seed, ciLevel, ciReplicates, allowAccuracyDrop: args.flags.has('allow-accuracy-drop'),
       ...(metricIds !== undefined ? { metricIds } : {}),
-      ...(getValue(args, 'primary') !== undefined ? { primaryMetric: getValue(args, 'primary') as string } : {}),
+      ...(primary !== undefined ? { primaryMetric: primary } : {}),
     },
   };
-  const progress = createProgress(io, 'report');
+  const progress = createProgress(io, 'report', { quiet: args.flags.has('quiet') });
   const rendered = renderReport(input);
   progress.done();
   const pngDir = getValue(args, 'png-dir');
