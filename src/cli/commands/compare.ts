@@ -204,7 +204,6 @@ export function compareVerdict(rows: readonly CompareRow[], opts: { metric: stri
 /** The `compare` command. */
 export const compareCommand: Command = {
   name: NAME,
-  summary: 'fit every calibration method on validation data; test metrics per method and a verdict',
   usage: USAGE,
   run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, {
