@@ -73,7 +73,7 @@ describe('calibra fit / apply', () => {
   it('exits 2 with one line naming the problem: unknown method, existing output, --temperatures on isotonic, wrong width', async () => {
     const u = await cli('fit', '--method', 'nope', '--logits', f('val-logits.npy'), '--labels', f('val-labels.npy'), '--out', f('x.json'));
     expect(u.code).toBe(2);
-    expect(u.err).toMatch(/^calibra: E_OPTION: .*unknown calibration method 'nope' \(fix: known methods: none, .*isotonic/);
+    expect(u.err).toMatch(/^calibra: E_OPTION: .*unknown calibration method 'nope' \(fix: did you mean 'none'\? known methods: none, .*isotonic/);
     const e = await cli('fit', '--method', 'isotonic', '--logits', f('val-logits.npy'), '--labels', f('val-labels.npy'), '--out', f('iso.json'), '--quiet');
     expect(e.code).toBe(2);
     expect(e.err).toMatch(/E_EXISTS/);

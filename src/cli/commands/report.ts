@@ -15,7 +15,7 @@ import { parseMetricId, presetMetricIds } from '../../metrics/ids.js';
 import { renderReport } from '../../report/html.js';
 import type { ReportInput, ReportMethod, ReportTestSet } from '../../report/types.js';
 import { writeReportFiles } from '../../report/node/files.js';
-import { getValue, keyValueOptions, listValue, numberValue, parseArgs, requireValue } from '../args.js';
+import { getValue, keyValueOptions, listValue, numberValue, parseArgs, requireValue, metricListValue } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -152,7 +152,7 @@ function temperaturesOf(model: FittedCalibrator, input: CalibrationInput): Float
 }
 
 function chooseMethods(requested: string[] | undefined, haveViews: boolean, classes: number, validationRows: number, io: CliIo): string[] {
-  const ids = requested ?? calibratorSpecs.filter((s) => s.input !== 'views' || haveViews).map((s) => s.id).filter((id) => {
+  const ids = requested?.map((id) => getCalibrator(id).id) ?? calibratorSpecs.filter((s) => s.input !== 'views' || haveViews).map((s) => s.id).filter((id) => {
     const why = oversizeReason(id, classes, validationRows);
     if (why !== null) io.stderr(`calibra report: ${id} skipped: ${why} (name it in --methods to run it)\n`);
     return why === null;
@@ -193,11 +193,11 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const bootstrap = numberValue(args, 'bootstrap', NAME, 100, { integer: true, min: 0, max: 10000 });
   const ciLevel = numberValue(args, 'ci', NAME, 0.95, { min: 0.5, max: 0.999 });
   const ciReplicates = numberValue(args, 'ci-bootstrap', NAME, 1000, { integer: true, min: 100, max: 100000 });
-  const primary = getValue(args, 'primary');
-  if (primary !== undefined) parseMetricId(primary);
+  const primaryText = getValue(args, 'primary');
+  const primary = primaryText === undefined ? undefined : parseMetricId(primaryText).id;
   const scheme = getValue(args, 'scheme') ?? 'equal-width';
   if (scheme !== 'equal-width' && scheme !== 'equal-mass') throw new CalibraError('E_USAGE', `--scheme ${JSON.stringify(scheme)} is unknown`, { where: `calibra ${NAME}`, fix: 'use equal-width or equal-mass' });
-  const metricList = listValue(args, 'metrics');
+  const metricList = metricListValue(args);
   const preset = getValue(args, 'preset');
   if (metricList !== undefined && preset !== undefined) throw new CalibraError('E_USAGE', 'give --metrics or --preset, not both', { where: `calibra ${NAME}`, fix: 'drop one' });
   const metricIds = metricList ?? (preset !== undefined ? presetMetricIds(preset) : undefined);
