@@ -91,6 +91,18 @@ export function numberValue(args: ParsedArgs, key: string, command: string, fall
   return v;
 }
 
+/**
+ * A value out of a fixed list (`--format table|json`), compared case-insensitively; an unknown one is E_USAGE
+ * with "did you mean" and the list.
+ */
+export function choiceValue<T extends string>(args: ParsedArgs, key: string, command: string, choices: readonly T[], fallback: T): T {
+  const raw = getValue(args, key);
+  if (raw === undefined) return fallback;
+  const hit = choices.find((c) => foldName(c) === foldName(raw));
+  if (hit === undefined) throw new CalibraError('E_USAGE', `unknown --${key} ${JSON.stringify(raw)}`, { where: `calibra ${command}`, fix: `${didYouMean(raw, choices)}use ${choices.join(', ')}` });
+  return hit;
+}
+
 /** Comma-separated list value (also accepts repeated keys). */
 export function listValue(args: ParsedArgs, key: string): string[] | undefined {
   const all = args.values.get(key);

@@ -20,6 +20,7 @@ import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
 import { oversizeReason } from '../method-size.js';
+import { planPredict, rowsWhere, sameData, sameDataWarning, stratifiedFolds, stratifiedHoldout, takeInputRows, type RowsInput } from '../split.js';
 
 const NAME = 'report';
 
@@ -37,6 +38,11 @@ Inputs (.npy, .npz, .csv or .json; logits N x K, labels N integers or one-hot):
   --test-views F                    instead: a views file for "test"
   --test-set NAME=LOGITS,LABELS     another test set (repeatable); NAME=VIEWS.npz for a views file
   --probs                           the logits files hold probabilities (ln p is used as logits)
+  --split F                         no --test-logits: hold out a stratified fraction F of the validation file
+                                    as the first test set, "held-out" (seeded by --seed)
+  --cv K                            no test files: K-fold stratified cross-fitting of the validation file;
+                                    the report's one test set is the out-of-fold predictions
+  A warning is printed for a test set that is the validation set.
 
 Methods and metrics:
   --methods a,b,...                 methods to fit (default: every registered method the inputs allow;
@@ -172,7 +178,7 @@ const TABLE_ONLY = ['table', 'db-table', 'label-col', 'confidence-col', 'pred-co
 async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, {
     flags: ['force', 'probs', 'quiet', 'allow-accuracy-drop'],
-    values: ['val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'ci', 'ci-bootstrap', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title', ...TABLE_ONLY.filter((k) => k !== 'by')],
+    values: ['val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'ci', 'ci-bootstrap', 'split', 'cv', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title', ...TABLE_ONLY.filter((k) => k !== 'by')],
     repeatable: ['test-set', 'option', 'by'],
   }, NAME);
   const out = requireValue(args, 'out', NAME);
@@ -202,13 +208,36 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   if (metricList !== undefined && preset !== undefined) throw new CalibraError('E_USAGE', 'give --metrics or --preset, not both', { where: `calibra ${NAME}`, fix: 'drop one' });
   const metricIds = metricList ?? (preset !== undefined ? presetMetricIds(preset) : undefined);
 
-  const val = loadSet(args, 'val', probs);
-  if (val === undefined) throw new CalibraError('E_USAGE', 'missing the validation set', { where: `calibra ${NAME}`, fix: 'give --val-logits F --val-labels F (or --val-views F)' });
+  const loadedVal = loadSet(args, 'val', probs);
+  if (loadedVal === undefined) throw new CalibraError('E_USAGE', 'missing the validation set', { where: `calibra ${NAME}`, fix: 'give --val-logits F --val-labels F (or --val-views F)' });
+  const split = getValue(args, 'split') === undefined ? undefined : numberValue(args, 'split', NAME, 0.3, { min: 0.01, max: 0.99 });
+  const cv = getValue(args, 'cv') === undefined ? undefined : numberValue(args, 'cv', NAME, 5, { min: 2, max: 100, integer: true });
+  if (split !== undefined && cv !== undefined) throw new CalibraError('E_USAGE', 'give --split or --cv, not both', { where: `calibra ${NAME}`, fix: 'drop one' });
+  let val: LoadedSet = loadedVal;
   const tests: LoadedSet[] = [];
   const mainTest = loadSet(args, 'test', probs);
+  if (mainTest !== undefined && (split !== undefined || cv !== undefined)) throw new CalibraError('E_USAGE', `give --test-logits or --${split !== undefined ? 'split' : 'cv'}, not both`, { where: `calibra ${NAME}`, fix: 'drop the test files to split the validation file, or drop the split option' });
+  if (split !== undefined) {
+    // a stratified hold-out of the validation file is the first test set, "held-out"
+    const held = stratifiedHoldout(val.labels, split, seed);
+    const part = (keep: 0 | 1, name: string): LoadedSet => {
+      const rows = rowsWhere(held.length, (i) => held[i] === keep);
+      const x = takeInputRows({ logits: val.logits, labels: val.labels, source: name, kind: 'logits', ...(val.views !== undefined ? { views: val.views } : {}) }, rows, name);
+      return { name, logits: x.logits, labels: x.labels as Int32Array, ...(x.views !== undefined ? { views: x.views } : {}) };
+    };
+    tests.push(part(1, 'held-out'));
+    val = part(0, 'validation');
+  }
   if (mainTest !== undefined) tests.push(mainTest);
+  if (cv !== undefined) {
+    if ((args.values.get('test-set') ?? []).length > 0) throw new CalibraError('E_USAGE', '--cv scores the validation file by cross-fitting; it does not go with --test-set', { where: `calibra ${NAME}`, fix: 'use --split F to keep a fitted model for other test sets, or drop --test-set' });
+    tests.push({ ...val, name: `cv${cv} (out-of-fold)` });
+  }
   for (const spec of args.values.get('test-set') ?? []) tests.push(parseTestSetArg(spec, probs));
-  if (tests.length === 0) throw new CalibraError('E_USAGE', 'missing a test set', { where: `calibra ${NAME}`, fix: 'give --test-logits F --test-labels F, --test-views F or --test-set NAME=LOGITS,LABELS' });
+  if (tests.length === 0) throw new CalibraError('E_USAGE', 'missing a test set', { where: `calibra ${NAME}`, fix: 'give --test-logits F --test-labels F, --test-views F or --test-set NAME=LOGITS,LABELS, or test on held-out parts of the validation file with --split 0.3 or --cv 5' });
+  for (const t of tests) {
+    if (cv === undefined && sameData({ logits: val.logits, labels: val.labels, source: '' }, { logits: t.logits, labels: t.labels, source: ' ' })) io.stderr(sameDataWarning(NAME).replace('the test set is', `test set '${t.name}' is`));
+  }
   const names = new Set<string>();
   for (const t of tests) {
     if (names.has(t.name)) throw new CalibraError('E_USAGE', `test set name '${t.name}' is used twice`, { where: `calibra ${NAME}`, fix: 'give each --test-set its own name' });
@@ -224,7 +253,19 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
 
   const fitData: LabelledInput = val.views !== undefined ? { logits: val.logits, labels: val.labels, views: val.views } : { logits: val.logits, labels: val.labels };
   const methods: ReportMethod[] = [];
-  for (const id of methodIds) {
+  if (cv !== undefined) {
+    // cross-fitting: each method's out-of-fold probabilities on the validation file (no single fitted model)
+    const data: RowsInput = { logits: val.logits, labels: val.labels, source: 'validation', kind: 'logits', ...(val.views !== undefined ? { views: val.views } : {}) };
+    const folds = stratifiedFolds(val.labels, cv, seed);
+    for (const id of methodIds) {
+      const spec = getCalibrator(id);
+      const progress = createProgress(io, `fit ${id} (${cv} folds)`, { quiet: args.flags.has('quiet') });
+      const p = planPredict(spec, (options.get(id) ?? {}) as RawOptions, { kind: 'cv', data, folds, k: cv }, seed, (f) => progress.update(f));
+      progress.done();
+      methods.push({ id, title: spec.title, probs: [p.probs], method: spec.id, keepsArgmax: p.preservesArgmax });
+    }
+  }
+  for (const id of cv !== undefined ? [] : methodIds) {
     const spec = getCalibrator(id);
     const progress = createProgress(io, `fit ${id}`, { quiet: args.flags.has('quiet') });
     const t0 = performance.now();
@@ -249,7 +290,9 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const testSets: ReportTestSet[] = tests.map((t) => ({ name: t.name, labels: t.labels }));
   const input: ReportInput = {
     title: getValue(args, 'title') ?? 'calibra report',
-    subtitle: `Fitted on ${val.labels.length} validation samples (${val.logits.cols} classes); tested on ${tests.map((t) => `${t.name} (${t.labels.length})`).join(', ')}.`,
+    subtitle: cv !== undefined
+      ? `${cv}-fold stratified cross-fitting of ${val.labels.length} validation samples (${val.logits.cols} classes, seed ${seed}): every sample scored by a calibrator fitted on the other folds.`
+      : `Fitted on ${val.labels.length} validation samples (${val.logits.cols} classes${split !== undefined ? `; a stratified ${Math.round(split * 100)} % of the validation file held out as "held-out", seed ${seed}` : ''}); tested on ${tests.map((t) => `${t.name} (${t.labels.length})`).join(', ')}.`,
     testSets,
     methods,
     options: {
