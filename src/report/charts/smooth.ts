@@ -1,6 +1,6 @@
 /**
  * Smooth reliability diagram (Błasiok & Nakkiran, ICLR 2024, as drawn by apple/ml-calibration's relplot):
- * the kernel-smoothed accuracy curve at the smECE bandwidth, its bootstrap band, the diagonal, and the
+ * the kernel-smoothed accuracy curve (at min(smECE, Silverman's bandwidth), smooth-curve.ts), its bootstrap band, the diagonal, and the
  * density of confidences below.
  */
 import type { SmoothCurve } from '../smooth-curve.js';
@@ -74,7 +74,7 @@ export function smoothReliabilitySvg(curve: SmoothCurve, opts: SmoothReliability
   }
   parts.push(`<line x1="${fmt(sx(0))}" y1="${fmt(sy(0))}" x2="${fmt(sx(1))}" y2="${fmt(sy(1))}" stroke="${PALETTE.black}" stroke-dasharray="5 4" stroke-width="1.2"/>`);
   parts.push(`<g data-role="data">${curvePaths(curve, sx, clampY)}</g>`);
-  parts.push(annotationText(left, 38, `smECE ${fmt(curve.smece, 4)} (bandwidth ${fmt(curve.sigma, 3)})`));
+  parts.push(annotationText(left, 38, `smECE ${fmt(curve.smece, 4)} (curve bandwidth ${fmt(curve.sigma, 3)})`));
   const items: LegendItem[] = [{ label: 'smoothed', colour: PALETTE.blue, kind: 'line' }];
   if (curve.lower.length === m) items.push({ label: `${Math.round(curve.level * 100)}% band`, colour: PALETTE.sky });
   parts.push(legend(left, 57, items));
