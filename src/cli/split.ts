@@ -9,7 +9,7 @@ import { CalibraError } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
 import { Rng } from '../math/rng.js';
 import type { CalibrationInput, CalibratorSpec, LabelledInput, RawOptions, ViewLogits } from '../calibrators/types.js';
-import type { LoadedInput } from './commands/calibration-io.js';
+import { calibrationInput, type LoadedInput } from './commands/calibration-io.js';
 
 /**
  * A fold id in [0, k) for every row: the rows of each class, shuffled by `seed`, are dealt round-robin (the
@@ -76,7 +76,11 @@ export type RowsInput = Omit<LoadedInput, 'logits'> & { readonly logits: Matrix 
 export function takeInputRows(input: RowsInput, rows: Int32Array, tag: string): LoadedInput {
   const views: ViewLogits | undefined = input.views === undefined ? undefined : { names: input.views.names, logits: input.views.logits.map((m) => takeMatrix(m, rows)) };
   const labels = input.labels === undefined ? undefined : Int32Array.from(rows, (r) => input.labels?.[r] as number);
-  return { logits: takeMatrix(input.logits, rows), source: `${input.source} (${tag})`, kind: input.kind, ...(views !== undefined ? { views } : {}), ...(labels !== undefined ? { labels } : {}) };
+  return {
+    logits: takeMatrix(input.logits, rows), source: `${input.source} (${tag})`, kind: input.kind,
+    ...(input.probs !== undefined ? { probs: takeMatrix(input.probs, rows) } : {}),
+    ...(views !== undefined ? { views } : {}), ...(labels !== undefined ? { labels } : {}),
+  };
 }
 
 /**
@@ -113,11 +117,11 @@ export interface PlannedPrediction {
 }
 
 function asLabelled(x: RowsInput): LabelledInput {
-  return { logits: x.logits, labels: x.labels as Int32Array, ...(x.views !== undefined ? { views: x.views } : {}) };
+  return { ...calibrationInput(x), labels: x.labels as Int32Array };
 }
 
 function asInput(x: RowsInput): CalibrationInput {
-  return x.views !== undefined ? { logits: x.logits, views: x.views } : { logits: x.logits };
+  return calibrationInput(x);
 }
 
 /**

@@ -74,7 +74,7 @@ describe('smoothReliabilityCurve', () => {
     const conf = new Float64Array(N);
     const correct = new Uint8Array(N);
     for (let i = 0; i < N; i++) {
-      if (i < 1800) { conf[i] = 0.95 + 0.05 * rng.random(); correct[i] = rng.random() < 0.97 ? 1 : 0; } else { conf[i] = 0.3 + 0.5 * rng.random(); correct[i] = rng.random() < 0.1 + 0.2 * (conf[i] - 0.3) / 0.5 ? 1 : 0; }
+      if (i < 1800) { conf[i] = 0.95 + 0.05 * rng.random(); correct[i] = rng.random() < 0.97 ? 1 : 0; } else { conf[i] = 0.3 + 0.5 * rng.random(); correct[i] = rng.random() < 0.1 + 0.2 * ((conf[i] as number) - 0.3) / 0.5 ? 1 : 0; }
     }
     const bins = reliabilityBins(conf, correct, { bins: 10, scheme: 'equal-width' });
     const at = (c: ReturnType<typeof smoothReliabilityCurve>, t: number): number => c.mu[Math.round(t * 100)] as number;

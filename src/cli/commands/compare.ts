@@ -28,7 +28,7 @@ const USAGE = `usage: calibra compare --val-logits F --val-labels F --test-logit
 Fits every calibration method on the validation set and prints the test-set metrics of each, uncalibrated first.
 
 options:
-  --val-logits F / --val-probs F     validation logits (or probabilities, passed as ln p)
+  --val-logits F / --val-probs F     validation logits (or probabilities, kept exact)
   --val-labels F                     validation labels (integers or one-hot)
   --test-logits F / --test-probs F   test logits (or probabilities)
   --test-labels F                    test labels

@@ -11,7 +11,7 @@ import { choiceValue, getValue, keyValueOptions, listValue, numberValue, parseAr
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
-import { loadInput } from './calibration-io.js';
+import { calibrationInput, loadInput } from './calibration-io.js';
 import { planPredict, rowsWhere, stratifiedFolds, stratifiedHoldout, takeInputRows } from '../split.js';
 import { evaluateLogits, evaluateMetrics } from '../../metrics/evaluate.js';
 
@@ -29,7 +29,8 @@ Fits a calibration method on a validation set and writes the model (JSON).
 options:
   --method ID          the method (list below)
   --logits F           N×K validation logits (.npy, .npz, .csv, .json)
-  --probs F            N×K validation probabilities; passed to the method as ln p (clipped at 1e-12)
+  --probs F            N×K validation probabilities; probability-space methods read them exactly,
+                       logit-space methods get ln p (clipped at 1e-12)
   --views F            views file (.npz: original, one array per view, labels) for views-based methods (ca)
   --labels F           N integer labels or N×K one-hot (optional with --views: the file's labels are used)
   --out F              the model file to write (.json)
@@ -96,7 +97,7 @@ export const fitCommand: Command = {
     // --split: the model is fitted on the fit part and scored on the held-out part
     const held = split !== undefined ? stratifiedHoldout(labels, split, seed) : null;
     const fitInput = held !== null ? takeInputRows(input, rowsWhere(labels.length, (i) => held[i] === 0), 'fit part') : input;
-    const data: LabelledInput = { logits: fitInput.logits, labels: fitInput.labels as Int32Array, ...(fitInput.views !== undefined ? { views: fitInput.views } : {}) };
+    const data: LabelledInput = { ...calibrationInput(fitInput), labels: fitInput.labels as Int32Array };
     const progress = createProgress(io, `fit ${spec.id}`, { quiet: args.flags.has('quiet') });
     const started = Date.now();
     const result = spec.fit(data, options, { seed, onProgress: (f, m) => progress.update(f * (cv !== undefined ? 1 / (cv + 1) : 1), m) });
@@ -105,7 +106,7 @@ export const fitCommand: Command = {
     let scored: { what: string; rows: number; uncalibrated: Record<string, number>; calibrated: Record<string, number> } | null = null;
     if (held !== null) {
       const test = takeInputRows(input, rowsWhere(labels.length, (i) => held[i] === 1), 'held-out part');
-      const probs = result.model.predictProba(test.views !== undefined ? { logits: test.logits, views: test.views } : { logits: test.logits });
+      const probs = result.model.predictProba(calibrationInput(test));
       scored = { what: `held-out ${Math.round((split as number) * 100)} % (stratified, seed ${seed})`, rows: test.logits.rows, uncalibrated: evaluateLogits(test.logits, test.labels as Int32Array, SCORE_IDS), calibrated: evaluateMetrics(probs, test.labels as Int32Array, SCORE_IDS) };
     } else if (cv !== undefined) {
       const folds = stratifiedFolds(labels, cv, seed);
