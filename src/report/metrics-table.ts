@@ -44,7 +44,7 @@ export function describeMetric(id: string): MetricDescription {
  * Cost: that of `evaluateMetrics` per (test set, method).
  */
 export function evaluateReportMetrics(input: ReportInput, opts: ResolvedReportOptions): MetricTable {
-  const ids = [...new Set([...(opts.metricIds ?? REPORT_METRIC_IDS), opts.primaryMetric])];
+  const ids = [...new Set([...(opts.metricIds ?? REPORT_METRIC_IDS), opts.primaryMetric, 'accuracy'])];
   const info = new Map(ids.map((id) => [id, describeMetric(id)]));
   const values = input.testSets.map((ts, t) => input.methods.map((m) => {
     const probs = m.probs[t];

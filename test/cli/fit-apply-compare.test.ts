@@ -73,7 +73,7 @@ describe('calibra fit / apply', () => {
   it('exits 2 with one line naming the problem: unknown method, existing output, --temperatures on isotonic, wrong width', async () => {
     const u = await cli('fit', '--method', 'nope', '--logits', f('val-logits.npy'), '--labels', f('val-labels.npy'), '--out', f('x.json'));
     expect(u.code).toBe(2);
-    expect(u.err).toMatch(/^calibra: E_OPTION: .*unknown calibration method 'nope' \(fix: known methods: none, .*isotonic/);
+    expect(u.err).toMatch(/^calibra: E_OPTION: .*unknown calibration method 'nope' \(fix: did you mean 'none'\? known methods: none, .*isotonic/);
     const e = await cli('fit', '--method', 'isotonic', '--logits', f('val-logits.npy'), '--labels', f('val-labels.npy'), '--out', f('iso.json'), '--quiet');
     expect(e.code).toBe(2);
     expect(e.err).toMatch(/E_EXISTS/);
@@ -124,7 +124,8 @@ describe('calibra compare', () => {
     expect(t.out.split('\n')[0]).toMatch(/^method\s+fit_s\s+ece$/);
     const md = await cli('compare', '--val-views', f('val-views.npz'), '--test-views', f('test-views.npz'), '--methods', 'none,ts,ca:mode=faithful,ca:mode=faithful;viewsUsed=none', '--metrics', 'ece,accuracy', '--format', 'markdown', '--quiet');
     expect(md.code, md.err).toBe(0);
-    const lines = md.out.trim().split('\n');
+    const lines = md.out.trim().split('\n').filter((l) => l.startsWith('|'));
+    expect(md.out).toMatch(/\n> verdict: /);
     expect(lines[0]).toBe('| method | fit_s | ece | accuracy |');
     expect(lines.slice(2).map((l) => l.split('|')[1]?.trim())).toEqual(['none', 'ts', 'ca:mode=faithful', 'ca:mode=faithful;viewsUsed=none']);
     const labels = defaultEntries(true).map((e) => e.label);
