@@ -92,7 +92,7 @@ if (experiment === 'design') {
   if (Math.abs(e - h.ece) > 1e-12 || Math.abs(a - h.auroc) > 1e-12) throw new Error(`bootstrap metrics disagree with src/metrics: ece ${e} vs ${h.ece}, auroc ${a} vs ${h.auroc}`);
 }
 
-interface Cell { ece: number[]; auroc: number[]; conf: { conf: Float64Array; correct: Uint8Array }[] }
+interface Cell { ece: number[]; auroc: number[]; accuracy: number[]; conf: { conf: Float64Array; correct: Uint8Array }[] }
 const result: Record<string, unknown> = {
   generator: 'scripts/ca-evidence.ts', experiment, viewsDir: dir, seeds, replicates, sizes,
   testSets: tests.map((t) => ({ id: t.id, n: t.set.labels.length })), calibrationRows: pool.length, bySize: {} as Record<string, unknown>,
@@ -111,9 +111,11 @@ for (const n of sizes) {
       for (const t of tests) {
         const probs = f.predict(t.set);
         const h = headline(probs, t.set.labels);
-        const cell = per.get(t.id) ?? { ece: [], auroc: [], conf: [] };
+        const cell = per.get(t.id) ?? { ece: [], auroc: [], accuracy: [], conf: [] };
         per.set(t.id, cell);
-        cell.ece.push(h.ece); cell.auroc.push(h.auroc); cell.conf.push(confCorrect(probs, t.set.labels));
+        const cc = confCorrect(probs, t.set.labels);
+        cell.ece.push(h.ece); cell.auroc.push(h.auroc); cell.conf.push(cc);
+        cell.accuracy.push(cc.correct.reduce((a, b) => a + b, 0) / cc.correct.length);
       }
     }
     log(`n=${n} seed ${s} done`);
@@ -125,7 +127,7 @@ for (const n of sizes) {
     const sets: Record<string, unknown> = {};
     tests.forEach((t, ti) => {
       const cell = per.get(t.id) as Cell;
-      const entry: Record<string, unknown> = { ece: meanSd(cell.ece), auroc: meanSd(cell.auroc), eceSeeds: cell.ece, aurocSeeds: cell.auroc };
+      const entry: Record<string, unknown> = { ece: meanSd(cell.ece), auroc: meanSd(cell.auroc), eceSeeds: cell.ece, aurocSeeds: cell.auroc, accuracySeeds: cell.accuracy };
       if (ts !== undefined && m.id !== 'ts') {
         const base = ts.get(t.id) as Cell;
         const d = (a: number[], b: number[]): number[] => a.map((v, i) => v - (b[i] as number));
