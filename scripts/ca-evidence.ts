@@ -13,7 +13,8 @@
  *   of --views-dir except cal*.npz). Reports mean ± sd over seeds and a paired bootstrap CI (over test rows)
  *   of the seed-mean difference to TS, for ECE (15 bins) and AUROC of confidence for correct-vs-wrong.
  * Options: --seeds N (default 5), --sizes LIST, --methods LIST (ids of METHODS), --replicates B (default 200),
- * --bootstrap LIST (methods that get the CI; default uncal,ca,ca:ce,ca:mse).
+ * --bootstrap LIST (methods that get the CI; default uncal,ca,ca:ce,ca:mse). A method may also be given inline as
+ * ca{key=value;...} (e.g. 'ca{loss=ce;seRule=0}').
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,7 +63,19 @@ const DEFAULT_METHODS: Record<string, string> = {
   main: 'uncal,ts,ca,ca:ce,ca:mse,ca:balanced,ca:k1,ca:k2,ca:k8,ca:rotation,ca:greyscale,ca:colorjitter,ca:none,ca:faithful',
 };
 const methodIds = arg('--methods', DEFAULT_METHODS[experiment] ?? DEFAULT_METHODS['main'] as string).split(',');
-const methods = methodIds.map((id) => { const m = METHODS.find((x) => x.id === id); if (m === undefined) throw new Error(`unknown method ${id}`); return m; });
+/** A method id of METHODS, or an inline CA variant `ca{key=value;key=value}` (numbers parsed). */
+function methodFor(id: string): Method {
+  const inline = /^ca\{(.*)\}$/.exec(id);
+  if (inline !== null) {
+    const options: Record<string, string | number> = {};
+    for (const kv of (inline[1] as string).split(';').filter((x) => x !== '')) { const [k, v] = kv.split('='); options[k as string] = Number.isFinite(Number(v)) ? Number(v) : (v as string); }
+    return { id, label: `robust, ${Object.entries(options).map(([k, v]) => `${k}=${v}`).join(', ')}`, options };
+  }
+  const m = METHODS.find((x) => x.id === id);
+  if (m === undefined) throw new Error(`unknown method ${id}`);
+  return m;
+}
+const methods = methodIds.map(methodFor);
 
 const log = (s: string): void => { process.stderr.write(`${s}\n`); };
 const cal = loadSet(join(dir, 'cal.npz'));
