@@ -26,7 +26,7 @@ if (collectAt >= 0) {
     for (const p of path.slice(0, -1)) { at[p] = (at[p] as Json | undefined) ?? {}; at = at[p] as Json; }
     at[path[path.length - 1] as string] = value;
   }
-  writeFileSync(jsonPath, `${JSON.stringify(doc, null, 1)}\n`);
+  writeFileSync(jsonPath, `${JSON.stringify(doc)}\n`);
 }
 
 interface Ms { mean: number; sd: number }
@@ -144,8 +144,11 @@ const models = (doc['models'] as Record<string, Json> | undefined) ?? {};
 for (const [model, runs] of Object.entries(models)) if (runs['main'] !== undefined) md += acceptance(model, runs['main'] as unknown as Run, model.startsWith('cfmnist'));
 for (const [model, runs] of Object.entries(models)) if (runs['main'] !== undefined) md += mainTables(model, runs['main'] as unknown as Run, ['uncal', 'ts', 'ca', 'ca:ce', 'ca:mse']);
 for (const [model, runs] of Object.entries(models)) for (const [k, r] of Object.entries(runs)) if (k.startsWith('design')) md += designTable(`${model} (${k})`, r as unknown as Run);
-const speed = doc['speed'] as { n: number; classes: number; medianFaithful: number; medianRobust: number; ratio: number; repeats: number } | undefined;
-if (speed !== undefined) md += `#### Speed\n\n${speed.n} × ${speed.classes} classes, 3 views (scripts/ca-speed.ts, median of ${speed.repeats}): faithful ${speed.medianFaithful.toFixed(2)} s, robust ${speed.medianRobust.toFixed(2)} s, ratio ${speed.ratio.toFixed(2)}.\n\n`;
+const speed = doc['speed'] as { n: number; classes: number; medianFaithful: number; medianRobust: number; ratio: number; repeats: number; faithfulSeconds: number[]; robustSeconds: number[]; note?: string } | undefined;
+if (speed !== undefined) {
+  const pairs = speed.robustSeconds.map((r, i) => (r / (speed.faithfulSeconds[i] as number)).toFixed(2)).join(', ');
+  md += `#### Speed\n\n${speed.n} × ${speed.classes} classes, 3 views (scripts/ca-speed.ts, median of ${speed.repeats} alternating runs): faithful ${speed.medianFaithful.toFixed(1)} s, robust ${speed.medianRobust.toFixed(1)} s; robust / faithful per run ${pairs} (goal: ≤ 2).${speed.note !== undefined ? ` ${speed.note}.` : ''}\n\n`;
+}
 
 const text = readFileSync(docPath, 'utf8');
 const start = '<!-- ca-evidence:start -->', end = '<!-- ca-evidence:end -->';
