@@ -133,7 +133,7 @@ function acceptance(model: string, run: Run, colour: boolean): string {
 | check | met | numbers (×100, mean over ${run.seeds} seeds) |
 |---|---|---|
 `;
-  for (const [c, ok, num] of rows) out += `| ${c} | ${ok ? 'yes' : '**no**'} | ${num} |
+  for (const [c, ok, num] of rows) out += `| ${c} | ${ok === null ? 'not measured' : ok ? 'yes' : '**no**'} | ${num} |
 `;
   return `${out}
 `;
