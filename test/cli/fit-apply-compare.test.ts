@@ -105,6 +105,15 @@ describe('calibra fit / apply', () => {
     expect(noViews.code).toBe(2);
     expect(noViews.err).toMatch(/E_USAGE.*views/);
   });
+  it('robust ca prints its diagnostics line on stderr and stores them in the model (the same numbers)', async () => {
+    const r = await cli('fit', '--method', 'ca', '--views', f('val-views.npz'), '--out', f('ca-robust.json'), '--quiet');
+    expect(r.code, r.err).toBe(0);
+    const d = (JSON.parse(fs.readFileSync(f('ca-robust.json'), 'utf8')) as { params: { diagnostics: { tMean: number; tP5: number; steps: number; selectedStep: number } } }).params.diagnostics;
+    expect(r.err).toContain(`ca: T mean ${d.tMean.toFixed(3)}`);
+    expect(r.err).toContain(`p5 ${d.tP5.toFixed(3)}`);
+    expect(r.err).toContain(`steps ${d.steps}, selected step ${d.selectedStep}`);
+    expect(r.out).not.toContain('ca: T mean');
+  });
 });
 
 describe('calibra compare', () => {

@@ -65,13 +65,14 @@ describe('calibra report', () => {
     saveViewsFile(join(dir, 'test.npz'), make(150));
     const io = memoryIo();
     const out = join(dir, 'ca.html');
-    const code = await runCli(['report', '--val-views', join(dir, 'val.npz'), '--test-views', join(dir, 'test.npz'), '--methods', 'ts,ca', '--option', 'ca.epochs=5', '--bootstrap', '0', '--out', out], io);
+    const code = await runCli(['report', '--val-views', join(dir, 'val.npz'), '--test-views', join(dir, 'test.npz'), '--methods', 'ts,ca', '--option', 'ca.steps=50', '--option', 'ca.select=none', '--bootstrap', '0', '--out', out], io);
     expect(io.err()).not.toMatch(/E_|internal/);
     expect(code).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('ca: per-sample temperatures');
     expect(html).not.toContain('ts: per-sample temperatures');
     expect(html).toMatch(/Histogram of per-sample temperatures: \d+ correct and \d+ wrong samples/);
+    expect(html).toMatch(/ca: T mean [\d.]+ sd [\d.]+ p5 [\d.]+ p95 [\d.]+ .*AUROC of T for wrong-vs-right .*steps 50, selected step \d+/);
   });
 
   it('refuses to overwrite the report without --force (E_EXISTS, exit 2) and overwrites with it', async () => {
