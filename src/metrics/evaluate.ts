@@ -243,6 +243,7 @@ export function computeMetrics(specs: readonly MetricSpec[], ctx: MetricContext)
     let v: number;
     switch (s.base) {
       case 'accuracy': v = ctx.sums.correct / n; break;
+      case 'confidence': { const c = sm().confidences; let t = 0; for (let i = 0; i < c.length; i++) t += c[i] as number; v = t / c.length; break; }
       case 'brier': v = ctx.sums.brier / n; break;
       case 'brier_top': case 'ca_paper.bs': v = ctx.sums.brierTop / n; break;
       case 'nll': v = ctx.sums.nll / n; break;
