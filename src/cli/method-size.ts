@@ -6,7 +6,7 @@
  * each map on all N samples and are not counted here; nor is CA (its network reads a fixed number of
  * features whatever K is).
  */
-import type { RawOptions } from '../calibrators/types.js';
+import type { RawOptions } from '../calibrators/core/types.js';
 
 /** The default lists skip a method with fewer validation samples than this per jointly fitted parameter. */
 export const MIN_SAMPLES_PER_PARAMETER = 10;

@@ -8,7 +8,7 @@
 import { CalibraError } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
 import { Rng } from '../math/rng.js';
-import type { CalibrationInput, CalibratorSpec, LabelledInput, RawOptions, ViewLogits } from '../calibrators/types.js';
+import type { CalibrationInput, CalibratorSpec, LabelledInput, RawOptions, ViewLogits } from '../calibrators/core/types.js';
 import { calibrationInput, type LoadedInput } from './commands/calibration-io.js';
 
 /**

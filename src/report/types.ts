@@ -16,7 +16,7 @@
  */
 import type { Matrix } from '../math/matrix.js';
 
-/** Bin record of a reliability diagram: H2's `BinRecord` from `reliabilityBins` (src/metrics/binning.ts). */
+/** Bin record of a reliability diagram: `BinRecord` from `reliabilityBins` (src/metrics/binning.ts). */
 export type { BinRecord } from '../metrics/binning.js';
 
 /** Binning used by the binned diagrams and the binned metrics shown beside them. */

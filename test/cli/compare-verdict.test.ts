@@ -6,7 +6,7 @@ import { runCli } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { encodeNpy } from '../../src/data/npy.js';
 import { Rng } from '../../src/math/rng.js';
-import { calibratorSpecs } from '../../src/calibrators/registry.js';
+import { calibratorSpecs } from '../../src/calibrators/core/registry.js';
 import { jointParameters, oversizeReason } from '../../src/cli/method-size.js';
 
 const fx = 'test/fixtures/overconfident';

@@ -6,8 +6,8 @@ import { runCli } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { encodeNpy, parseNpy } from '../../src/data/npy.js';
 import { saveViewsFile } from '../../src/data/files.js';
-import { loadModelJson } from '../../src/calibrators/model-file.js';
-import { getCalibrator } from '../../src/calibrators/registry.js';
+import { loadModelJson } from '../../src/calibrators/core/model-file.js';
+import { getCalibrator } from '../../src/calibrators/core/registry.js';
 import { softmax } from '../../src/math/softmax.js';
 import { npyFloat64Header } from '../../src/cli/commands/calibration-io.js';
 import { defaultEntries, parseEntry } from '../../src/cli/commands/compare.js';
@@ -104,6 +104,15 @@ describe('calibra fit / apply', () => {
     const noViews = await cli('apply', '--model', f('ca.json'), '--logits', f('test-logits.npy'), '--out', f('ca2.npy'));
     expect(noViews.code).toBe(2);
     expect(noViews.err).toMatch(/E_USAGE.*views/);
+  });
+  it('robust ca prints its diagnostics line on stderr and stores them in the model (the same numbers)', async () => {
+    const r = await cli('fit', '--method', 'ca', '--views', f('val-views.npz'), '--out', f('ca-robust.json'), '--quiet');
+    expect(r.code, r.err).toBe(0);
+    const d = (JSON.parse(fs.readFileSync(f('ca-robust.json'), 'utf8')) as { params: { diagnostics: { tMean: number; tP5: number; steps: number; selectedStep: number } } }).params.diagnostics;
+    expect(r.err).toContain(`ca: T mean ${d.tMean.toFixed(3)}`);
+    expect(r.err).toContain(`p5 ${d.tP5.toFixed(3)}`);
+    expect(r.err).toContain(`steps ${d.steps}, selected step ${d.selectedStep}`);
+    expect(r.out).not.toContain('ca: T mean');
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
-import { getCalibrator, METHOD_ALIASES, calibratorSpecs } from '../../src/calibrators/registry.js';
+import { getCalibrator, METHOD_ALIASES, calibratorSpecs } from '../../src/calibrators/core/registry.js';
 import { METRIC_ALIASES, METRICS, parseMetricId, presetMetricIds } from '../../src/metrics/ids.js';
 import { parseMetricIds } from '../../src/metrics/evaluate.js';
 import { didYouMean, editDistance, nearestNames } from '../../src/suggest.js';

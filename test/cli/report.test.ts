@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
-import { getCalibrator } from '../../src/calibrators/registry.js';
+import { getCalibrator } from '../../src/calibrators/core/registry.js';
 import { evaluateMetrics } from '../../src/metrics/evaluate.js';
 import { formatMetric } from '../../src/report/html.js';
 import { loadLabels, loadLogits, saveViewsFile, type ViewsFileInput } from '../../src/data/files.js';
@@ -31,7 +31,7 @@ describe('calibra report', () => {
       'test-ece-vs-bins.png', 'test-none-reliability.png', 'test-none-smooth.png', 'test-ts-reliability.png', 'test-ts-smooth.png',
     ]);
     expect(readFileSync(join(dir, 'png', 'test-ts-reliability.png')).subarray(1, 4).toString()).toBe('PNG');
-    // Oracle: the same fit through the library API, evaluated by H2's evaluateMetrics.
+    // Oracle: the same fit through the library API, evaluated by evaluateMetrics.
     const val = { logits: loadLogits(`${EX}val_logits.npy`), labels: loadLabels(`${EX}val_labels.npy`) };
     const model = getCalibrator('ts').fit(val, {}, { seed: 0 }).model;
     const probs = model.predictProba({ logits: loadLogits(`${EX}test_logits.npy`) });
@@ -65,13 +65,14 @@ describe('calibra report', () => {
     saveViewsFile(join(dir, 'test.npz'), make(150));
     const io = memoryIo();
     const out = join(dir, 'ca.html');
-    const code = await runCli(['report', '--val-views', join(dir, 'val.npz'), '--test-views', join(dir, 'test.npz'), '--methods', 'ts,ca', '--option', 'ca.epochs=5', '--bootstrap', '0', '--out', out], io);
+    const code = await runCli(['report', '--val-views', join(dir, 'val.npz'), '--test-views', join(dir, 'test.npz'), '--methods', 'ts,ca', '--option', 'ca.steps=50', '--option', 'ca.select=none', '--bootstrap', '0', '--out', out], io);
     expect(io.err()).not.toMatch(/E_|internal/);
     expect(code).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('ca: per-sample temperatures');
     expect(html).not.toContain('ts: per-sample temperatures');
     expect(html).toMatch(/Histogram of per-sample temperatures: \d+ correct and \d+ wrong samples/);
+    expect(html).toMatch(/ca: T mean [\d.]+ sd [\d.]+ p5 [\d.]+ p95 [\d.]+ .*AUROC of T for wrong-vs-right .*steps 50, selected step \d+/);
   });
 
   it('refuses to overwrite the report without --force (E_EXISTS, exit 2) and overwrites with it', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
-import { getCalibrator } from '../../src/calibrators/registry.js';
+import { getCalibrator } from '../../src/calibrators/core/registry.js';
 import { loadLabels, loadLogits } from '../../src/data/files.js';
 import { evaluateMetrics } from '../../src/metrics/evaluate.js';
 import { planPredict, rowsWhere, sameData, stratifiedFolds, stratifiedHoldout, takeInputRows } from '../../src/cli/split.js';

@@ -47,7 +47,7 @@ describe('buildReportHtml', () => {
     expect(html).toContain('<h1>Synthetic &lt;test&gt; &amp; report</h1>');
   });
 
-  it('puts H2 evaluateMetrics values in the tables and marks the best per column', () => {
+  it('puts evaluateMetrics values in the tables and marks the best per column', () => {
     for (const [t, ts] of input.testSets.entries()) {
       const eces = input.methods.map((m) => evaluateMetrics(m.probs[t] as Matrix, ts.labels, ['ece']).ece as number);
       expect(eces.map((v, mi) => table.values[t]?.[mi]?.['ece'])).toEqual(eces);

@@ -7,8 +7,8 @@
  * with the default method list, methods that refuse the input's size (E_TOO_LARGE) are reported as skipped instead.
  */
 import { CalibraError, isCalibraError } from '../../errors.js';
-import { calibratorSpecs, getCalibrator } from '../../calibrators/registry.js';
-import type { CalibratorSpec, RawOptions } from '../../calibrators/types.js';
+import { calibratorSpecs, getCalibrator } from '../../calibrators/core/registry.js';
+import type { CalibratorSpec, RawOptions } from '../../calibrators/core/types.js';
 import { evaluateMetrics, parseMetricIds } from '../../metrics/evaluate.js';
 import { parseMetricId, presetMetricIds } from '../../metrics/ids.js';
 import { getValue, listValue, numberValue, parseArgs, type ParsedArgs, metricListValue } from '../args.js';

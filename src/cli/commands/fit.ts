@@ -3,9 +3,9 @@
  * format name and version, shortest-round-trip numbers), atomically.
  */
 import { CalibraError } from '../../errors.js';
-import { calibratorSpecs, getCalibrator } from '../../calibrators/registry.js';
-import { serializeModel } from '../../calibrators/model-file.js';
-import type { LabelledInput, RawOptions } from '../../calibrators/types.js';
+import { calibratorSpecs, getCalibrator } from '../../calibrators/core/registry.js';
+import { serializeModel } from '../../calibrators/core/model-file.js';
+import type { LabelledInput, RawOptions } from '../../calibrators/core/types.js';
 import { writeFileAtomic } from '../../data/files.js';
 import { choiceValue, getValue, keyValueOptions, listValue, numberValue, parseArgs, requireValue, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
