@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { COLOURED_SETS, loadDataset } from '../../src/datasets/index.js';
 import { OnnxClassifier } from '../../src/inference/onnx-runner.js';
 import { parsePreprocessJson } from '../../src/inference/preprocess.js';
-import { fitTemperature } from '../../src/calibrators/temperature.js';
+import { fitTemperature } from '../../src/calibrators/scaling/temperature.js';
 import { argmaxRow } from '../../src/math/softmax.js';
 import type { Matrix } from '../../src/math/matrix.js';
 
