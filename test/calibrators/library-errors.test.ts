@@ -32,7 +32,7 @@ describe('library errors are CalibraErrors with a fix, not TypeErrors', () => {
       expect(codeOf(() => spec.fit({ logits, labels: 'abc' as never }, {}, { seed: 0 }))).toMatch(/^E_SHAPE: .*labels must be an Int32Array/);
       expect(codeOf(() => spec.fit({ logits, labels }, [] as never, { seed: 0 }))).toMatch(/^E_OPTION: .*options must be an object/);
     }
-    const fit = (getCalibrator('ts').fit as (d: unknown) => { model: { predictProba: (x: unknown) => unknown } })({ logits, labels: [0, 1, 2, 0] });
+    const fit = (getCalibrator('ts').fit as unknown as (d: unknown) => { model: { predictProba: (x: unknown) => unknown } })({ logits, labels: [0, 1, 2, 0] });
     expect(codeOf(() => fit.model.predictProba({ logits: [[1, 2, 3]] }))).toMatch(/^E_SHAPE: ts: logits must be a matrix/);
     const loaded = loadModelJson(serializeModel(getCalibrator('ts').fit({ logits, labels }, {}, { seed: 0 }).model), 'm.json');
     expect(codeOf(() => loaded.predictProba([[1, 2, 3]] as never))).toMatch(/^E_SHAPE: ts: expected \{ logits \}/);
