@@ -1,19 +1,21 @@
 /**
  * Multi-threaded `predictProba` for per-row calibrators (Node only): rows are split into one contiguous range
- * per worker thread; every worker rebuilds the model from its JSON and writes its rows of the output, which
- * lives in a SharedArrayBuffer. Each row's probabilities are computed by the same code as on one thread, so
+ * per thread (the calling thread takes the first); every worker rebuilds the model from its JSON and writes
+ * its rows of the output, which lives in a SharedArrayBuffer. Each row's probabilities are computed by the same code as on one thread, so
  * the output is bit-identical for every thread count.
  */
 import type { FittedCalibrator } from '../calibrators/types.js';
 import type { Matrix } from '../math/matrix.js';
 import type { ApplyReply, ApplyTask } from './protocol.js';
-import { rebuildError, sharedData, startWorker } from './shared.js';
+import { rebuildError, sharedData, startWorker, viewShared } from './shared.js';
 
 /**
- * `model.predictProba({logits})` computed by `threads` worker threads (1 = on the calling thread). Only for
- * models whose input is logits (not views) and whose rows are calibrated independently — every method in
- * calibra except views-based ones. Cost O(N·(per-row cost) / threads) plus worker start-up; memory: the
- * N×K float64 output, plus one copy of the logits when they are not in a SharedArrayBuffer.
+ * `model.predictProba({logits})` computed by `threads` threads: the calling thread takes the first row range
+ * and `threads − 1` workers the others (1 = on the calling thread only). Only for models whose input is
+ * logits (not views) and whose rows are calibrated independently — every method in calibra except
+ * views-based ones. Cost O(N·(per-row cost) / threads) plus worker start-up; memory: the N×K float64 output
+ * (shared, written in place by every thread), plus one copy of the logits when they are not in a
+ * SharedArrayBuffer (load them with `shared: true` to avoid it), plus each worker's own heap.
  * @example (await predictParallel(model, logits, 4)).data // equals model.predictProba({ logits }).data
  */
 export async function predictParallel(model: FittedCalibrator, logits: Matrix, threads: number): Promise<Matrix<Float64Array>> {
@@ -22,11 +24,12 @@ export async function predictParallel(model: FittedCalibrator, logits: Matrix, t
   if (n <= 1) return model.predictProba({ logits });
   const mem = sharedData(logits);
   const out = new SharedArrayBuffer(rows * cols * 8);
+  const outView = new Float64Array(out);
   const text = JSON.stringify(model.toJSON());
   const errors: { start: number; error: Error }[] = [];
-  await Promise.all(Array.from({ length: n }, (_, w) => new Promise<void>((resolve) => {
-    const start = Math.floor((w * rows) / n);
-    const end = Math.floor(((w + 1) * rows) / n);
+  const range = (w: number): [number, number] => [Math.floor((w * rows) / n), Math.floor(((w + 1) * rows) / n)];
+  const done = Promise.all(Array.from({ length: n - 1 }, (_, i) => new Promise<void>((resolve) => {
+    const [start, end] = range(i + 1);
     const task: ApplyTask = { model: text, ...mem, rows, cols, start, end, out };
     const worker = startWorker('apply-worker', task);
     let settled = false;
@@ -43,6 +46,15 @@ export async function predictParallel(model: FittedCalibrator, logits: Matrix, t
     worker.on('error', (e) => settle(e));
     worker.on('exit', () => settle(new Error(`predictParallel: a worker stopped before writing rows ${start}..${end - 1}`)));
   })));
+  // the calling thread's share, while the workers start and run (same code as one thread: same bits)
+  const [start0, end0] = range(0);
+  const data = viewShared(mem, rows * cols);
+  try {
+    model.predictProba({ logits: { data: data.subarray(start0 * cols, end0 * cols), rows: end0 - start0, cols } }, outView.subarray(start0 * cols, end0 * cols));
+  } catch (e) {
+    errors.push({ start: start0, error: e instanceof Error ? e : new Error(String(e)) });
+  }
+  await done;
   if (errors.length > 0) throw (errors.sort((a, b) => a.start - b.start)[0] as { error: Error }).error;
-  return { data: new Float64Array(out), rows, cols };
+  return { data: outView, rows, cols };
 }
