@@ -4,8 +4,8 @@
  * its rows of the output, which lives in a SharedArrayBuffer. Each row's probabilities are computed by the
  * same code as on one thread, so the output is bit-identical for every thread count.
  */
-import { probabilityInput } from '../calibrators/probabilities.js';
-import type { CalibrationInput, FittedCalibrator } from '../calibrators/types.js';
+import { probabilityInput } from '../calibrators/core/probabilities.js';
+import type { CalibrationInput, FittedCalibrator } from '../calibrators/core/types.js';
 import type { Matrix } from '../math/matrix.js';
 import type { ApplyReply, ApplyTask } from './protocol.js';
 import { rebuildError, sharedData, startWorker, viewShared } from './shared.js';

@@ -8,8 +8,8 @@
  */
 import onnxProto from 'onnx-proto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { linearSoftmaxObjective } from '../../src/calibrators/linear-softmax.js';
-import { getCalibrator } from '../../src/calibrators/registry.js';
+import { linearSoftmaxObjective } from '../../src/calibrators/scaling/linear-softmax.js';
+import { getCalibrator } from '../../src/calibrators/core/registry.js';
 import { linearSoftmaxKernel, NATIVE_MIN_WORK, setLinearSoftmaxKernelProvider } from '../../src/math/dense-kernel.js';
 import { registerNativeKernels } from '../../src/math/native-kernels.js';
 import { encodeOnnxModel, ONNX_DOUBLE, ONNX_INT64 } from '../../src/math/onnx-encode.js';
