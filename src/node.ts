@@ -1,8 +1,9 @@
 /**
  * `calibra/node`: the Node-only API, added to `calibra`: loading and saving `.npy`/`.npz`/`.csv`/`.json`
  * files, atomic writes, streaming `.npy` chunks, views files, threaded evaluate/apply, ONNX classifiers,
- * image datasets (Fashion-MNIST, digits, folders) and PNG export of the report. The native packages
- * (onnxruntime-node, sharp, resvg) are loaded on first use, so importing this module loads none of them.
+ * image datasets (Fashion-MNIST, digits, folders) and PNG export of the report. Importing it also registers the
+ * native dense kernels (onnxruntime's GEMM for large full-W fits: matrix scaling, Dirichlet full/ODIR). The native
+ * packages (onnxruntime-node, sharp, resvg) are loaded on first use, so importing this module loads none of them.
  *
  * @example
  * ```ts
@@ -10,6 +11,10 @@
  * const logits = loadLogits('val-logits.npy'); const labels = loadLabels('val-labels.npy', logits.rows);
  * ```
  */
+import { registerNativeKernels } from './math/native-kernels.js';
+
+registerNativeKernels();
+export { registerNativeKernels };
 export * from './data/files.js';
 export { defaultThreads, evaluateParallel, PARALLEL_MIN_ELEMENTS, DEFAULT_MAX_THREADS, type ParallelOptions } from './node-parallel/evaluate.js';
 export { predictParallel } from './node-parallel/apply.js';
