@@ -10,7 +10,7 @@ import { checkLabelled, storedOptions } from './scaling-common.js';
 import type { CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from './types.js';
 import { readScalingOptions } from './vector-scaling.js';
 
-const MS_DEFAULTS = { lambda: 0, lambdaBias: 0, target: 'identity', maxIterations: 1000, maxClasses: 128 } as const;
+const MS_DEFAULTS = { lambda: 0, lambdaBias: 0, target: 'identity', maxIterations: 5000, maxClasses: 128 } as const;
 const MS_LAYOUT: LinearLayout = { method: 'ms', form: 'full', mode: 'logits' };
 
 /** Matrix scaling spec (id `ms`). */

@@ -7,7 +7,7 @@ import { fitLinearSoftmax, loadLinearModel, LinearSoftmaxModel, type LinearLayou
 import { OptionReader, checkLabelled, storedOptions } from './scaling-common.js';
 import type { CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from './types.js';
 
-const VS_DEFAULTS = { lambda: 0, lambdaBias: 0, target: 'identity', maxIterations: 1000 } as const;
+const VS_DEFAULTS = { lambda: 0, lambdaBias: 0, target: 'identity', maxIterations: 5000 } as const;
 const VS_LAYOUT: LinearLayout = { method: 'vs', form: 'diag', mode: 'logits' };
 
 /** Parsed VS/MS options (shared shape). */
