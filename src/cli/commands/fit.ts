@@ -139,6 +139,7 @@ export const fitCommand: Command = {
       `wrote       ${out}${cv !== undefined ? ' (fitted on all samples)' : ''}`,
     ];
     io.stdout(lines.join('\n') + '\n');
+    if (!result.converged) io.stderr(`calibra fit: ${spec.id} did not converge after ${result.iterations} iterations (the model file records fit.converged = false): ${result.warnings.join('; ') || 'no detail'}\n`);
     return Promise.resolve(0);
   },
 };
