@@ -19,3 +19,4 @@ export { summarizeProbs, type SampleSummary } from './summary.js';
 export { auroc, averagePrecision, fprAt95Tpr, aurc, eaurc, ksError } from './ranking.js';
 export { mmce, kdeEce, smece, smoothEceDetails, type SmoothEceDetails } from './kernel.js';
 export { caPaperEce, caPaperMce, caPaperAce, caPaperKs, caPaperSce } from './ca-paper.js';
+export { netcalAce } from './netcal.js';
