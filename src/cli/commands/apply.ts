@@ -157,7 +157,7 @@ export const applyCommand: Command = {
       say(rows, model.numClasses, true, undefined);
       return 0;
     }
-    const input = loadInput(args, NAME, { labels: 'none' });
+    const input = loadInput(args, NAME, { labels: 'none', shared: (threadsFlag ?? 1) > 1 });
     const calInput: CalibrationInput = calibrationInput(input);
     const tFile = getValue(args, 'temperatures');
     // the thread pool is loaded only when asked for (it pulls in worker_threads)
