@@ -13,7 +13,7 @@ import type { Matrix } from '../../math/matrix.js';
 import { createAtomicWriter, readNpyFileHeader, readNpyChunks, saveMatrix, writeFileAtomic, type AtomicWriter } from '../../data/files.js';
 import { arrayToProbs } from '../../data/validate.js';
 import { encodeNpy } from '../../data/npy.js';
-import { getValue, numberValue, parseArgs, requireValue, type ParsedArgs } from '../args.js';
+import { getValue, numberValue, parseArgs, requireValue, type ParsedArgs, choiceValue } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -133,7 +133,13 @@ export const applyCommand: Command = {
   name: NAME,
   usage: USAGE,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { flags: ['force', 'quiet'], values: ['model', 'logits', 'probs', 'views', 'out', 'temperatures', 'chunk-rows', 'labels', 'threads'] }, NAME);
+    const args = parseArgs(argv, { flags: ['force', 'quiet'], values: ['model', 'logits', 'probs', 'views', 'out', 'temperatures', 'chunk-rows', 'labels', 'threads', 'format'] }, NAME);
+    const format = choiceValue(args, 'format', NAME, ['table', 'json'], 'table');
+    const say = (rows: number, cols: number, streamed: boolean, temperatures: string | undefined): void => {
+      io.stdout(format === 'json'
+        ? `${JSON.stringify({ out, rows, classes: cols, method: model.method, preservesArgmax: model.preservesArgmax, streamed, ...(temperatures !== undefined ? { temperatures } : {}) }, null, 2)}\n`
+        : `wrote ${out} (${rows} rows × ${cols} classes${streamed ? ', streamed' : ''})${temperatures !== undefined ? ` and ${temperatures}` : ''}\n`);
+    };
     if (getValue(args, 'labels') !== undefined) throw new CalibraError('E_USAGE', 'apply takes no labels', { where: `calibra ${NAME}`, fix: 'drop --labels; use calibra evaluate to score the output' });
     const model = readModel(requireValue(args, 'model', NAME));
     const out = requireValue(args, 'out', NAME);
@@ -148,7 +154,7 @@ export const applyCommand: Command = {
     if (npyIo && (chunkRows !== null || size > STREAM_ABOVE_BYTES)) {
       const rows = applyStreaming(model, args, file, kind, chunkRows ?? 65536, progress);
       progress.done();
-      io.stdout(`wrote ${out} (${rows} rows × ${model.numClasses} classes, streamed)\n`);
+      say(rows, model.numClasses, true, undefined);
       return 0;
     }
     const input = loadInput(args, NAME, { labels: 'none', shared: (threadsFlag ?? 1) > 1 });
@@ -169,7 +175,7 @@ export const applyCommand: Command = {
     saveMatrix(out, probs, { force });
     if (tFile !== undefined && temps !== null) writeVector(tFile, temps, force);
     progress.done();
-    io.stdout(`wrote ${out} (${probs.rows} rows × ${probs.cols} classes)${tFile !== undefined ? ` and ${tFile}` : ''}\n`);
+    say(probs.rows, probs.cols, false, tFile);
     return 0;
   },
 };
