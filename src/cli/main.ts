@@ -2,7 +2,7 @@
  * argv -> command -> exit code. The only place that maps errors to exit codes:
  * a CalibraError prints one line and exits 2; anything else prints its stack and exits 1.
  */
-import { CalibraError, formatError } from '../errors.js';
+import { CalibraError, formatError, termSafe } from '../errors.js';
 import type { CliIo } from './io.js';
 import { commands } from './registry.js';
 import { VERSION } from '../version.js';
@@ -35,7 +35,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const command = commands.find((c) => c.name === name);
   if (command === undefined) {
-    io.stderr(`calibra: E_USAGE: unknown command ${JSON.stringify(name)} (fix: one of ${commands.map((c) => c.name).join(', ')}; see calibra --help)\n`);
+    io.stderr(`calibra: E_USAGE: unknown command ${termSafe(JSON.stringify(name.slice(0, 200)))} (fix: one of ${commands.map((c) => c.name).join(', ')}; see calibra --help)\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -50,7 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 2;
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    io.stderr(`calibra: internal error in ${name}: ${err.stack ?? err.message}\n`);
+    io.stderr(`calibra: internal error in ${name}: ${(err.stack ?? err.message).split('\n').map(termSafe).join('\n')}\n`);
     return 1;
   }
 }

@@ -4,7 +4,7 @@
  * the position and the fix (issue 8). The byte-level parsers it uses are browser-safe and live beside it.
  */
 import * as path from 'node:path';
-import { CalibraError } from '../errors.js';
+import { CalibraError, listForMessage } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
 import { createAtomicWriter, writeFileAtomic, type WriteOptions } from './atomic.js';
 import { descrOf, HOST_LITTLE_ENDIAN } from './dtype.js';
@@ -73,9 +73,9 @@ export function loadNumericArray(file: string, role: JsonArrayKey, opts: LoadOpt
   const names = parseNpz(bytes, { ...limits, only: [] }).names;
   const key = opts.key ?? (names.includes(role) ? role : names.length === 1 ? names[0] : undefined);
   if (key === undefined || !names.includes(key)) {
-    throw new CalibraError('E_FORMAT', `the archive has no array ${JSON.stringify(opts.key ?? role)} (arrays: ${names.join(', ') || 'none'})`, { source: file, fix: `name the array "${role}" when saving: np.savez(f, ${role}=a)` });
+    throw new CalibraError('E_FORMAT', `the archive has no array ${JSON.stringify(opts.key ?? role)} (arrays: ${listForMessage(names)})`, { source: file, fix: `name the array "${role}" when saving: np.savez(f, ${role}=a)` });
   }
-  const arr = parseNpz(bytes, { ...limits, only: [key] }).arrays.get(key);
+  const arr = parseNpz(bytes, { ...limits, only: [key], share: true }).arrays.get(key);
   return numeric(arr, file, key);
 }
 

@@ -6,7 +6,7 @@
  * views (`ca:viewsUsed=none`, "CA only"). A progress bar runs on stderr. Exit code 1 when a method failed;
  * with the default method list, methods that refuse the input's size (E_TOO_LARGE) are reported as skipped instead.
  */
-import { CalibraError, isCalibraError } from '../../errors.js';
+import { CalibraError, isCalibraError, termSafe } from '../../errors.js';
 import { calibratorSpecs, getCalibrator } from '../../calibrators/registry.js';
 import type { CalibrationInput, CalibratorSpec, LabelledInput, RawOptions } from '../../calibrators/types.js';
 import { evaluateMetrics, parseMetricIds } from '../../metrics/evaluate.js';
@@ -208,9 +208,9 @@ export const compareCommand: Command = {
       io.stdout(formatComparison(rows, ids, format));
     }
     const skipped = (r: CompareRow): boolean => (r.error ?? '').startsWith('skipped');
-    for (const r of rows) if (skipped(r)) io.stderr(`calibra compare: ${r.method} ${r.error ?? ''}\n`);
+    for (const r of rows) if (skipped(r)) io.stderr(`calibra compare: ${r.method} ${termSafe(r.error ?? '')}\n`);
     const failed = rows.filter((r) => r.error !== null && !skipped(r));
-    for (const r of failed) io.stderr(`calibra compare: ${r.method} failed: ${r.error ?? ''}\n`);
+    for (const r of failed) io.stderr(`calibra compare: ${r.method} failed: ${termSafe(r.error ?? '')}\n`);
     return Promise.resolve(failed.length > 0 ? 1 : 0);
   },
 };

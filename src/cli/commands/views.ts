@@ -5,7 +5,7 @@
  */
 import { argmaxRow } from '../../math/softmax.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { CalibraError } from '../../errors.js';
+import { CalibraError, termSafe } from '../../errors.js';
 import { getValue, listValue, numberValue, parseArgs, requireValue } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
@@ -73,7 +73,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       ...(corruption !== undefined ? { corruption } : {}),
     }, { memoryBudgetBytes: memoryMb * 2 ** 20, ...(batchSize !== undefined ? { batchSize } : {}), onProgress: (f, m) => bar.update(f, m) });
     bar.done(`${n} images`);
-    for (const note of res.notes) io.stderr(`views: note: ${note}\n`);
+    for (const note of res.notes) io.stderr(`views: note: ${termSafe(note)}\n`);
     const extra: [string, { shape: readonly number[]; data: Float64Array | Int32Array }][] = [...res.draws].map(([k, v]) => [k, { shape: v.shape, data: v.data }]);
     extra.push(['indices', { shape: [n], data: res.indices }]);
     saveViewsFile(out, { original: res.original, views: res.views, labels: res.labels, extra }, { force });
