@@ -8,10 +8,11 @@
  * Preserves the argmax when w1 + w2 > 0. Cost: TS fit plus one O(N·K) pass.
  */
 import { CalibraError } from '../errors.js';
+import { readTemperature } from './model-fields.js';
 import type { Matrix } from '../math/matrix.js';
 import { softmaxRowInto } from '../math/softmax.js';
 import {
-  OptionReader, checkEnvelope, checkLabelled, checkLogits, envelope, outputBuffer, readNumber, readVector, storedOptions,
+  OptionReader, checkEnvelope, checkLabelled, checkLogits, envelope, outputBuffer, readVector, storedOptions,
   toList, type FitDiagnostics,
 } from './scaling-common.js';
 import { fitTemperature } from './temperature.js';
@@ -172,8 +173,7 @@ export const ensembleTemperatureScaling: CalibratorSpec = {
   },
   load(json: CalibratorJSON): FittedCalibrator {
     const K = checkEnvelope(json, 'ets');
-    const T = readNumber('ets', json.params, 'T', 'params.T');
-    if (!(T > 0)) throw new CalibraError('E_MODEL_INVALID', `ets: model field 'params.T' must be > 0, got ${T}`, { where: "field 'params.T'" });
+    const T = readTemperature(json.params['T'], 'params.T');
     const w = readVector('ets', json.params, 'weights', 3, 'params.weights');
     const sum = w[0]! + w[1]! + w[2]!;
     if (w.some((v) => v < 0) || Math.abs(sum - 1) > 1e-9) {

@@ -10,7 +10,7 @@ import { checkLabelled, checkOptionKeys, checkPredictInput, fitBlock } from './c
 import { applyColumnIsotonic, fitColumnIsotonic, loadColumnIsotonic } from './irova.js';
 import type { IsotonicScoreMap } from './isotonic-map.js';
 import { MIX_N_MATCH_TIE_BREAK } from './irm.js';
-import { invalidModel, readNumber, readObject } from './model-fields.js';
+import { invalidModel, readObject, readTemperature } from './model-fields.js';
 import { fitTemperature } from './temperature.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from './types.js';
 
@@ -55,7 +55,7 @@ export const irovaTs: CalibratorSpec = {
   load(json: CalibratorJSON): FittedCalibrator {
     if (json.reduction !== 'ovr') throw invalidModel('reduction', `irova-ts models are 'ovr', got '${json.reduction}'`);
     readObject(json.options, 'options');
-    const t = readNumber(json.params['T'], 'params.T', { min: Number.MIN_VALUE });
+    const t = readTemperature(json.params['T'], 'params.T');
     const { maps, tieBreak } = loadColumnIsotonic(json.params, json.numClasses);
     return makeModel(t, maps, tieBreak, json.numClasses, json.fit);
   },

@@ -159,10 +159,18 @@ export function readVector(method: string, obj: Readonly<Record<string, unknown>
   return out;
 }
 
-/** A rows×cols matrix stored as an array of row arrays; returned row-major. */
+/**
+ * A rows×cols matrix stored as an array of row arrays; returned row-major. Every row's length is checked
+ * before the matrix is allocated, so a declared size (numClasses, topK) larger than the data the file
+ * holds is an error, never an allocation of that size.
+ */
 export function readMatrix(method: string, obj: Readonly<Record<string, unknown>>, key: string, rows: number, cols: number, path: string): Float64Array {
   const v = obj[key];
   if (!Array.isArray(v) || v.length !== rows) throw invalid(method, path, `must be an array of ${rows} rows`);
+  for (let r = 0; r < rows; r++) {
+    const row: unknown = v[r];
+    if (!Array.isArray(row) || row.length !== cols) throw invalid(method, `${path}[${r}]`, `must be an array of ${cols} numbers`);
+  }
   const out = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     const row = readVector(method, { row: v[r] as unknown }, 'row', cols, `${path}[${r}]`);

@@ -6,10 +6,11 @@
  * finder on its β-derivative inside the same bracket. Argmax preserved.
  */
 import { CalibraError } from '../errors.js';
+import { readTemperature, TEMPERATURE_RANGE } from './model-fields.js';
 import type { Matrix } from '../math/matrix.js';
 import { softmaxRowInto } from '../math/softmax.js';
 import {
-  OptionReader, checkEnvelope, checkLabelled, checkLogits, envelope, outputBuffer, readNumber, storedOptions,
+  OptionReader, checkEnvelope, checkLabelled, checkLogits, envelope, outputBuffer, storedOptions,
   type FitDiagnostics,
 } from './scaling-common.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from './types.js';
@@ -314,8 +315,8 @@ function readTsOptions(raw: RawOptions): Required<TemperatureOptions> {
   const r = new OptionReader('ts', raw, TS_DEFAULTS);
   const o = {
     objective: r.choice('objective', ['nll', 'brier'] as const),
-    tMin: r.number('tMin', { min: 0, exclusiveMin: true }),
-    tMax: r.number('tMax', { min: 0, exclusiveMin: true }),
+    tMin: r.number('tMin', { min: TEMPERATURE_RANGE.min, max: TEMPERATURE_RANGE.max }),
+    tMax: r.number('tMax', { min: TEMPERATURE_RANGE.min, max: TEMPERATURE_RANGE.max }),
     maxIterations: r.number('maxIterations', { min: 1, integer: true }),
   };
   r.finish();
@@ -339,9 +340,8 @@ export const temperatureScaling: CalibratorSpec = {
   },
   load(json: CalibratorJSON): FittedCalibrator {
     const K = checkEnvelope(json, 'ts');
-    const T = readNumber('ts', json.params, 'T', 'params.T');
-    if (!(T > 0)) throw new CalibraError('E_MODEL_INVALID', `ts: model field 'params.T' must be > 0, got ${T}`, { where: "field 'params.T'" });
     const o = readTsOptions(storedOptions(json));
+    const T = readTemperature(json.params['T'], 'params.T', o.tMin, o.tMax);
     return new TemperatureModel(K, T, o, json.fit);
   },
 };
