@@ -1,9 +1,8 @@
-/** What a CLI command is: a name, a one-line summary, its usage text, and a function of argv and io. */
+/** What a CLI command is: a name, its usage text, and a function of argv and io (its summary is in registry.ts). */
 import type { CliIo } from './io.js';
 
 export interface Command {
   readonly name: string;
-  readonly summary: string;
   /** Full help text, printed by `calibra <name> --help`. */
   readonly usage: string;
   /** Runs the command; returns the exit code (0 ok, 1 failure of the job, 2 bad input or usage). */

@@ -1,6 +1,7 @@
 /**
  * argv -> command -> exit code. The only place that maps errors to exit codes:
  * a CalibraError prints one line and exits 2; anything else prints its stack and exits 1.
+ * Imports nothing heavy: each command's module is loaded only when it runs (registry.ts).
  */
 import { CalibraError, formatError, termSafe } from '../errors.js';
 import type { CliIo } from './io.js';
@@ -33,11 +34,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = commands.find((c) => c.name === name);
+  if (entry === undefined) {
     io.stderr(`calibra: E_USAGE: unknown command ${termSafe(JSON.stringify(name.slice(0, 200)))} (fix: one of ${commands.map((c) => c.name).join(', ')}; see calibra --help)\n`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`);
     return 0;

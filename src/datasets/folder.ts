@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
-import sharp, { type OutputInfo } from 'sharp';
+import type { OutputInfo } from 'sharp';
+import { loadSharp } from './sharp.js';
 import { CalibraError } from '../errors.js';
 import type { Channels } from '../views/image.js';
 import { makeDataset, type ImageDataset } from './types.js';
@@ -31,6 +32,7 @@ async function decodeAll(name: string, files: readonly string[], labels: Int32Ar
   let channels: Channels;
   let width: number;
   let height: number;
+  const sharp = await loadSharp();
   try {
     const meta = await sharp(first).metadata();
     channels = opts.channels ?? ((meta.channels ?? 3) <= 2 ? 1 : 3);

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
+import { loadSharp } from './sharp.js';
 import { CalibraError } from '../errors.js';
 import { parseIdx } from './idx.js';
 import { DIGIT_CLASSES, parseSklearnDigits, tilesFromSheet } from './digits.js';
@@ -89,6 +89,7 @@ async function loadOpencvDigits(opts: LoadDatasetOptions): Promise<ImageDataset>
   const full = opts.preferCommitted !== true && existsSync(DEBIAN_PATHS.opencvDigits);
   const path = full ? DEBIAN_PATHS.opencvDigits : join(opts.root ?? packageRoot(), 'data', 'opencv-digits', 'digits.png');
   let decoded: { data: Buffer; info: { width: number; height: number } };
+  const sharp = await loadSharp();
   try { decoded = await sharp(path).greyscale().raw().toBuffer({ resolveWithObject: true }); } catch (e) {
     throw new CalibraError('E_IO', `cannot decode digits sheet: ${(e as Error).message}`, { source: path });
   }

@@ -5,7 +5,6 @@
  * one); each block's statistics come back as a snapshot and are absorbed in row order, so the result is
  * bit-identical to the single-thread path for any number of threads.
  */
-import * as os from 'node:os';
 import { CalibraError } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
 import { MetricAccumulator, type AccumulatorSnapshot, type EvaluateOptions } from '../metrics/evaluate.js';
@@ -13,21 +12,7 @@ import { BLOCK_ROWS } from '../metrics/partial.js';
 import type { WorkerReply, WorkerTask } from './protocol.js';
 import { rebuildError, sharedData, startWorker } from './shared.js';
 
-/** Inputs with more elements than this use several threads by default. */
-export const PARALLEL_MIN_ELEMENTS = 2e7;
-
-/** Most threads chosen by default (more rarely helps: the fused pass is memory-bound past 4). */
-export const DEFAULT_MAX_THREADS = 4;
-
-/**
- * The default thread count for an N×K input: min(available cores, 4) above {@link PARALLEL_MIN_ELEMENTS}
- * elements, else 1. Cost O(1).
- * @example defaultThreads(50_000, 1000) // min(os.availableParallelism(), 4)
- */
-export function defaultThreads(rows: number, cols: number): number {
-  if (rows * cols <= PARALLEL_MIN_ELEMENTS) return 1;
-  return Math.max(1, Math.min(os.availableParallelism(), DEFAULT_MAX_THREADS));
-}
+export { DEFAULT_MAX_THREADS, PARALLEL_MIN_ELEMENTS, defaultThreads } from './threads.js';
 
 /** Options of {@link evaluateParallel}. */
 export interface ParallelOptions extends EvaluateOptions {

@@ -18,6 +18,7 @@ import { getValue, numberValue, parseArgs, requireValue, type ParsedArgs } from 
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress, type Progress } from '../progress.js';
+import { threadsOption } from '../threads-option.js';
 import { float64Bytes, inputChoice, loadInput, npyFloat64Header, PROBS_LOG_EPSILON } from './calibration-io.js';
 
 const NAME = 'apply';
@@ -131,7 +132,6 @@ function inChunk<T>(start: number, fn: () => T): T {
 /** The `apply` command. */
 export const applyCommand: Command = {
   name: NAME,
-  summary: 'apply a fitted model: write calibrated probabilities (streams large .npy files)',
   usage: USAGE,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, { flags: ['force', 'quiet'], values: ['model', 'logits', 'probs', 'views', 'out', 'temperatures', 'chunk-rows', 'labels', 'threads'] }, NAME);
@@ -140,7 +140,7 @@ export const applyCommand: Command = {
     const out = requireValue(args, 'out', NAME);
     const force = args.flags.has('force');
     const chunkRows = getValue(args, 'chunk-rows') === undefined ? null : numberValue(args, 'chunk-rows', NAME, 65536, { min: 1, integer: true });
-    const threadsFlag = getValue(args, 'threads') === undefined ? null : numberValue(args, 'threads', NAME, 1, { min: 1, max: 256, integer: true });
+    const threadsFlag = threadsOption(args, NAME, io);
     const progress = createProgress(io, `apply ${model.method}`, { quiet: args.flags.has('quiet') });
     const { kind, file } = inputChoice(args, NAME);
     if (model.toJSON().input === 'views' && kind !== 'views') throw new CalibraError('E_USAGE', `a ${model.method} model needs the logits of transformed views`, { where: `calibra ${NAME}`, fix: 'give --views FILE.npz with the same views the model was fitted on' });

@@ -174,7 +174,6 @@ export function formatComparison(rows: readonly CompareRow[], ids: readonly stri
 /** The `compare` command. */
 export const compareCommand: Command = {
   name: NAME,
-  summary: 'fit every calibration method on validation data; one table of test metrics per method',
   usage: USAGE,
   run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, {

@@ -238,7 +238,6 @@ function readdirIds(dir: string): string[] {
 /** The `demo` command. */
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'the CA paper experiment end to end on committed data and zoo models; prints the tables',
   usage: USAGE,
   run,
 };

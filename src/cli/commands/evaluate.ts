@@ -14,11 +14,12 @@ import { computeMetrics, MetricAccumulator, parseMetricIds } from '../../metrics
 import { presetMetricIds } from '../../metrics/ids.js';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, readNpyChunks, readNpyFileHeader } from '../../data/files.js';
 import { arrayToLogits, arrayToProbs } from '../../data/validate.js';
-import { defaultThreads, evaluateParallel, PARALLEL_MIN_ELEMENTS } from '../../node-parallel/evaluate.js';
+import { defaultThreads, PARALLEL_MIN_ELEMENTS } from '../../node-parallel/threads.js';
 import { getValue, listValue, numberValue, parseArgs } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
+import { threadsOption } from '../threads-option.js';
 
 const NAME = 'evaluate';
 
@@ -110,7 +111,7 @@ async function evaluateFiles(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
   const ci = ciLevel === null ? null : { level: ciLevel, replicates: numberValue(args, 'bootstrap', NAME, 1000, { min: 2, integer: true }), seed: numberValue(args, 'seed', NAME, 0, { min: 0, max: 4294967295, integer: true }) };
   const chunkRows = getValue(args, 'chunk-rows') === undefined ? null : numberValue(args, 'chunk-rows', NAME, 65536, { min: 1, integer: true });
   const maxMemoryMb = numberValue(args, 'max-memory', NAME, 1024, { min: 1e-6 });
-  const threadsFlag = getValue(args, 'threads') === undefined ? null : numberValue(args, 'threads', NAME, 1, { min: 1, max: 256, integer: true });
+  const threadsFlag = threadsOption(args, NAME, io);
   const file = (logitsFile ?? probsFile) as string;
   const isLogits = logitsFile !== undefined;
   const streamable = specs.filter((s) => s.need !== 'matrix').map((s) => s.id);
@@ -153,7 +154,10 @@ async function evaluateFiles(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
   const labels = loadLabels(labelsFile, matrix.cols);
   checkLabelsMatch(matrix, labels, file, labelsFile);
   const threads = threadsFlag ?? defaultThreads(matrix.rows, matrix.cols);
-  const acc = await evaluateParallel(isLogits ? 'logits' : 'probs', matrix, labels, streamable, { edges, keepSamples: ci !== null, threads });
+  // the thread pool (worker_threads) is loaded only when more than one thread runs
+  const acc = threads > 1
+    ? await (await import('../../node-parallel/evaluate.js')).evaluateParallel(isLogits ? 'logits' : 'probs', matrix, labels, streamable, { edges, keepSamples: ci !== null, threads })
+    : new MetricAccumulator(streamable, matrix.cols, { edges, keepSamples: ci !== null })[isLogits ? 'addLogits' : 'addProbs'](matrix, labels);
   const probs = needsMatrix ? (isLogits ? softmax(matrix) : matrix) : null;
   const res = pointAndIntervals(ids, acc, probs, labels, ci, edges);
   if (ci !== null) progress.done(`${ci.replicates} bootstrap resamples`);
@@ -199,7 +203,6 @@ function formatCsv(r: Loaded & { ids: readonly string[] }): string {
 /** The `evaluate` command. */
 export const evaluateCommand: Command = {
   name: NAME,
-  summary: 'calibration metrics (ECE, MCE, class-wise, KS, NLL, Brier, AUROC...) with bootstrap intervals',
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, { flags: ['quiet'], values: ['logits', 'probs', 'labels', 'preset', 'format', 'edges', 'ci', 'bootstrap', 'seed', 'chunk-rows', 'max-memory', 'threads', 'table', 'db-table', 'label-col', 'confidence-col', 'pred-col', 'probs-col', 'logits-col', 'where'], repeatable: ['metrics', 'by'] }, NAME);

@@ -63,7 +63,6 @@ export function methodOptions(args: ParsedArgs, command: string): Record<string,
 /** The `fit` command. */
 export const fitCommand: Command = {
   name: NAME,
-  summary: 'fit a calibration method on validation logits and labels; write the model (JSON)',
   get usage(): string { return usage(); },
   run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, {

@@ -251,4 +251,4 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 /** The `report` command. */
-export const reportCommand: Command = { name: NAME, summary: 'fit methods, evaluate them, and write one self-contained HTML report', usage: USAGE, run: (argv, io) => runReport(argv, io) };
+export const reportCommand: Command = { name: NAME, usage: USAGE, run: (argv, io) => runReport(argv, io) };

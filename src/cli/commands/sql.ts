@@ -38,7 +38,6 @@ example:
 /** The `sql` command. */
 export const sqlCommand: Command = {
   name: NAME,
-  summary: 'print the SQL (DuckDB, Spark, BigQuery) that computes the metrics per slice where the data lives',
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, { flags: ['binary'], values: ['dialect', 'table', 'db-table', 'label-col', 'confidence-col', 'pred-col', 'probs-col', 'logits-col', 'where', 'preset', 'edges', 'order-col'], repeatable: ['metrics', 'by'] }, NAME);

@@ -91,7 +91,6 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
 /** The `views` command. */
 export const viewsCommand: Command = {
   name: 'views',
-  summary: 'run an ONNX model over a dataset and its transformed views; write the views .npz for CA',
   usage: USAGE,
   run,
 };

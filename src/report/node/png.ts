@@ -2,7 +2,11 @@
  * PNG export of the report's SVG charts with resvg (Rust SVG renderer, @resvg/resvg-js). Node only: the
  * browser build does not include this file. Text is drawn with the system's DejaVu Sans.
  */
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
+import type * as ResvgModule from '@resvg/resvg-js';
+
+// loaded on the first PNG (synchronously: svgToPng is sync), so a report without --png never loads the addon
+let resvg: typeof ResvgModule | null = null;
 
 /** Options of `svgToPng`. */
 export interface PngOptions {
@@ -18,7 +22,8 @@ export interface PngOptions {
  */
 export function svgToPng(svg: string, opts: PngOptions = {}): Uint8Array {
   const scale = opts.scale ?? 2;
-  const r = new Resvg(svg, {
+  resvg ??= createRequire(import.meta.url)('@resvg/resvg-js') as typeof ResvgModule;
+  const r = new resvg.Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
     background: '#ffffff',

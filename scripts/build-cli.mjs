@@ -1,0 +1,31 @@
+// Builds the CLI bundle: src/cli/main.ts and the worker entries -> dist/cli/*.js (ESM, code-split), which
+// bin/calibra.js runs. One file per entry plus shared chunks, so a command loads its code in a few files
+// instead of ~40 modules, and each command's own chunk (and the native addons it imports: onnxruntime-node,
+// sharp, resvg, DuckDB, Arrow, all external) is imported only when that command runs (src/cli/registry.ts).
+// fflate (pure JS) is bundled and tree-shaken; every other dependency stays an ordinary import.
+// Run by `npm run build` after tsc; the library (dist/src) is tsc's output alone.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const BUNDLED = new Set(['fflate']);
+const external = Object.keys(pkg.dependencies ?? {}).concat(Object.keys(pkg.devDependencies ?? {})).filter((d) => !BUNDLED.has(d));
+
+await build({
+  absWorkingDir: root,
+  // the workers are entries of their own: startWorker() starts `./<name>.js` next to the chunk that calls it
+  entryPoints: { main: 'src/cli/main.ts', 'metrics-worker': 'src/node-parallel/metrics-worker.ts', 'apply-worker': 'src/node-parallel/apply-worker.ts' },
+  outdir: 'dist/cli',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: ['node20'],
+  external: external.flatMap((d) => [d, `${d}/*`]),
+  chunkNames: 'chunk-[hash]',
+  sourcemap: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
