@@ -51,7 +51,7 @@ export async function runTableReport(args: ParsedArgs, io: CliIo, out: string, f
     edges: opts.edges,
   });
   const pngDir = getValue(args, 'png-dir');
-  const written = writeReportFiles(rendered, out, { force, ...(pngDir !== undefined ? { pngDir } : {}) });
+  const written = await writeReportFiles(rendered, out, { force, ...(pngDir !== undefined ? { pngDir } : {}) });
   io.stdout(rendered.summaryText);
   io.stdout(`wrote ${out}${written.pngs.length > 0 ? ` and ${written.pngs.length} PNG files in ${pngDir ?? ''}` : ''}\n`);
   return 0;

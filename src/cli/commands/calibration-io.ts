@@ -8,7 +8,7 @@ import type { Matrix } from '../../math/matrix.js';
 import { probsToLogits } from '../../math/softmax.js';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, loadViewsFile } from '../../data/files.js';
 import type { ViewLogits } from '../../calibrators/types.js';
-import { getValue, type ParsedArgs } from '../args.js';
+import { csvHeaderValue, getValue, type ParsedArgs } from '../args.js';
 
 /**
  * Probabilities given with --probs are passed to every method as logits ln(max(p, ε)) with ε = 1e-12 (the
@@ -54,21 +54,22 @@ export function loadInput(args: ParsedArgs, command: string, opts: { prefix?: st
   const keys = inputKeys(opts.prefix);
   const { kind, file } = inputChoice(args, command, opts.prefix);
   const labelsFile = getValue(args, keys.labels);
+  const csv = { csvHeader: csvHeaderValue(args, command) };
   if (kind === 'views') {
     const v = loadViewsFile(file);
     let labels = v.labels;
     if (labelsFile !== undefined && opts.labels !== 'none') {
-      labels = loadLabels(labelsFile, v.original.cols);
+      labels = loadLabels(labelsFile, v.original.cols, csv);
       checkLabelsMatch(v.original, labels, file, labelsFile);
     }
     return { logits: v.original, views: v.views, labels, source: file, kind: 'views' };
   }
-  const logits = kind === 'logits' ? loadLogits(file) : probsToLogits(loadProbs(file), PROBS_LOG_EPSILON);
+  const logits = kind === 'logits' ? loadLogits(file, csv) : probsToLogits(loadProbs(file, csv), PROBS_LOG_EPSILON);
   if (labelsFile === undefined) {
     if (opts.labels === 'required') throw new CalibraError('E_USAGE', `missing --${keys.labels}`, { where: `calibra ${command}`, fix: `add --${keys.labels} FILE (integer labels or one-hot)` });
     return { logits, source: file, kind };
   }
-  const labels = loadLabels(labelsFile, logits.cols);
+  const labels = loadLabels(labelsFile, logits.cols, csv);
   checkLabelsMatch(logits, labels, file, labelsFile);
   return { logits, labels, source: file, kind };
 }

@@ -178,7 +178,7 @@ export const compareCommand: Command = {
   run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, {
       flags: ['quiet'],
-      values: ['val-logits', 'val-probs', 'val-labels', 'val-views', 'test-logits', 'test-probs', 'test-labels', 'test-views', 'preset', 'format', 'seed'],
+      values: ['header', 'val-logits', 'val-probs', 'val-labels', 'val-views', 'test-logits', 'test-probs', 'test-labels', 'test-views', 'preset', 'format', 'seed'],
       repeatable: ['methods', 'metrics'],
     }, NAME);
     const format = getValue(args, 'format') ?? 'table';

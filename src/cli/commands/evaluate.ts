@@ -15,7 +15,7 @@ import { presetMetricIds } from '../../metrics/ids.js';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, readNpyChunks, readNpyFileHeader } from '../../data/files.js';
 import { arrayToLogits, arrayToProbs } from '../../data/validate.js';
 import { defaultThreads, PARALLEL_MIN_ELEMENTS } from '../../node-parallel/threads.js';
-import { getValue, listValue, numberValue, parseArgs } from '../args.js';
+import { csvHeaderValue, getValue, listValue, numberValue, parseArgs } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -125,7 +125,7 @@ async function evaluateFiles(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
     const rows = header.shape[0] as number;
     const fileCols = header.shape.length === 2 ? (header.shape[1] as number) : 1;
     const classes = fileCols === 1 ? 2 : fileCols;
-    const labels = loadLabels(labelsFile, classes);
+    const labels = loadLabels(labelsFile, classes, { csvHeader: csvHeaderValue(args, NAME) });
     if (labels.length !== rows) checkLabelsMatch({ data: new Float64Array(0), rows, cols: classes }, labels, file, labelsFile);
     if (needsMatrix) {
       const which = specs.filter((s) => s.need === 'matrix' || (ci !== null && (s.need === 'class-bins' || s.need === 'ca-sce'))).map((s) => s.id);
@@ -150,8 +150,9 @@ async function evaluateFiles(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
 
   // float32 files stay float32 (a zero-copy view of the bytes), in shared memory when threads may read them
   const shared = threadsFlag !== null ? threadsFlag > 1 : size > 4 * PARALLEL_MIN_ELEMENTS;
-  const matrix = isLogits ? loadLogits(file, { storage: 'native', shared }) : loadProbs(file, { storage: 'native', shared });
-  const labels = loadLabels(labelsFile, matrix.cols);
+  const csvHeader = csvHeaderValue(args, NAME);
+  const matrix = isLogits ? loadLogits(file, { storage: 'native', shared, csvHeader }) : loadProbs(file, { storage: 'native', shared, csvHeader });
+  const labels = loadLabels(labelsFile, matrix.cols, { csvHeader });
   checkLabelsMatch(matrix, labels, file, labelsFile);
   const threads = threadsFlag ?? defaultThreads(matrix.rows, matrix.cols);
   // the thread pool (worker_threads) is loaded only when more than one thread runs
@@ -205,7 +206,7 @@ export const evaluateCommand: Command = {
   name: NAME,
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { flags: ['quiet'], values: ['logits', 'probs', 'labels', 'preset', 'format', 'edges', 'ci', 'bootstrap', 'seed', 'chunk-rows', 'max-memory', 'threads', 'table', 'db-table', 'label-col', 'confidence-col', 'pred-col', 'probs-col', 'logits-col', 'where'], repeatable: ['metrics', 'by'] }, NAME);
+    const args = parseArgs(argv, { flags: ['quiet'], values: ['logits', 'probs', 'labels', 'header', 'preset', 'format', 'edges', 'ci', 'bootstrap', 'seed', 'chunk-rows', 'max-memory', 'threads', 'table', 'db-table', 'label-col', 'confidence-col', 'pred-col', 'probs-col', 'logits-col', 'where'], repeatable: ['metrics', 'by'] }, NAME);
     if (args.positionals.length > 0) throw new CalibraError('E_USAGE', `unexpected argument ${JSON.stringify(args.positionals[0])}`, { where: `calibra ${NAME}`, fix: 'see calibra evaluate --help' });
     const format = getValue(args, 'format') ?? 'table';
     if (!['table', 'json', 'csv'].includes(format)) throw new CalibraError('E_USAGE', `unknown format ${JSON.stringify(format)}`, { where: `calibra ${NAME}`, fix: 'use table, json or csv' });

@@ -7,6 +7,7 @@ import { calibratorSpecs, getCalibrator } from '../../calibrators/registry.js';
 import { serializeModel } from '../../calibrators/model-file.js';
 import type { LabelledInput, RawOptions } from '../../calibrators/types.js';
 import { writeFileAtomic } from '../../data/files.js';
+import { checkOutputs, givenPaths } from '../../data/outputs.js';
 import { getValue, keyValueOptions, listValue, numberValue, parseArgs, requireValue, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
@@ -67,11 +68,12 @@ export const fitCommand: Command = {
   run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, {
       flags: ['force', 'quiet'],
-      values: ['method', 'logits', 'probs', 'views', 'labels', 'out', 'seed', 'mode', 'loss', 'weighting'],
+      values: ['header', 'method', 'logits', 'probs', 'views', 'labels', 'out', 'seed', 'mode', 'loss', 'weighting'],
       repeatable: ['option', 'views-used'],
     }, NAME);
     const spec = getCalibrator(requireValue(args, 'method', NAME));
     const out = requireValue(args, 'out', NAME);
+    checkOutputs([{ flag: '--out', file: out }], givenPaths(args.values, ['logits', 'probs', 'views', 'labels']), { force: args.flags.has('force') });
     const seed = numberValue(args, 'seed', NAME, 0, { min: 0, max: 4294967295, integer: true });
     const options: RawOptions = methodOptions(args, NAME);
     const input = loadInput(args, NAME, { labels: 'required' });

@@ -3,8 +3,6 @@
  * and writes one self-contained HTML report (summary table, diagrams, metric definitions); optionally PNGs
  * of the reliability diagrams.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { CalibraError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { probsToLogits } from '../../math/softmax.js';
@@ -14,8 +12,10 @@ import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, loadViewsFile } fr
 import { presetMetricIds } from '../../metrics/ids.js';
 import { renderReport } from '../../report/html.js';
 import type { ReportInput, ReportMethod, ReportTestSet } from '../../report/types.js';
-import { writeReportFiles } from '../../report/node/files.js';
-import { getValue, keyValueOptions, listValue, numberValue, parseArgs, requireValue } from '../args.js';
+import { checkPngTargets, writeReportFiles } from '../../report/node/files.js';
+import { reportChartNames } from '../../report/html.js';
+import { checkOutputs, givenPaths } from '../../data/outputs.js';
+import { csvHeaderValue, getValue, keyValueOptions, listValue, numberValue, parseArgs, requireValue } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -80,9 +80,13 @@ interface LoadedSet {
   readonly views?: ViewLogits;
 }
 
-function loadPair(name: string, logitsFile: string, labelsFile: string, probs: boolean): LoadedSet {
-  const logits = probs ? probsToLogits(loadProbs(logitsFile)) : loadLogits(logitsFile);
-  const labels = loadLabels(labelsFile, logits.cols);
+/** How the logits files are read: probabilities or logits, and the CSV header mode. */
+interface ReadHow { readonly probs: boolean; readonly csvHeader: 'yes' | 'no' | 'auto' }
+
+function loadPair(name: string, logitsFile: string, labelsFile: string, how: ReadHow): LoadedSet {
+  const { probs, csvHeader } = how;
+  const logits = probs ? probsToLogits(loadProbs(logitsFile, { csvHeader })) : loadLogits(logitsFile, { csvHeader });
+  const labels = loadLabels(labelsFile, logits.cols, { csvHeader });
   checkLabelsMatch(logits, labels, logitsFile, labelsFile);
   return { name, logits, labels };
 }
@@ -92,7 +96,7 @@ function loadViews(name: string, file: string): LoadedSet {
   return { name, logits: v.original, labels: v.labels, views: v.views };
 }
 
-function loadSet(args: ReturnType<typeof parseArgs>, prefix: 'val' | 'test', probs: boolean): LoadedSet | undefined {
+function loadSet(args: ReturnType<typeof parseArgs>, prefix: 'val' | 'test', how: ReadHow): LoadedSet | undefined {
   const views = getValue(args, `${prefix}-views`);
   const logits = getValue(args, `${prefix}-logits`);
   const labels = getValue(args, `${prefix}-labels`);
@@ -103,17 +107,17 @@ function loadSet(args: ReturnType<typeof parseArgs>, prefix: 'val' | 'test', pro
   }
   if (logits === undefined && labels === undefined) return undefined;
   if (logits === undefined || labels === undefined) throw new CalibraError('E_USAGE', `--${prefix}-logits and --${prefix}-labels go together`, { where: `calibra ${NAME}`, fix: `give both files` });
-  return loadPair(name, logits, labels, probs);
+  return loadPair(name, logits, labels, how);
 }
 
-function parseTestSetArg(spec: string, probs: boolean): LoadedSet {
+function parseTestSetArg(spec: string, how: ReadHow): LoadedSet {
   const eq = spec.indexOf('=');
   const name = eq > 0 ? spec.slice(0, eq) : '';
   const files = eq > 0 ? spec.slice(eq + 1).split(',').map((s) => s.trim()).filter((s) => s.length > 0) : [];
   if (name === '' || files.length < 1 || files.length > 2) {
     throw new CalibraError('E_USAGE', `--test-set ${JSON.stringify(spec)} is not NAME=LOGITS,LABELS or NAME=VIEWS`, { where: `calibra ${NAME}`, fix: 'write e.g. --test-set noisy=noisy_logits.npy,noisy_labels.npy' });
   }
-  return files.length === 1 ? loadViews(name, files[0] as string) : loadPair(name, files[0] as string, files[1] as string, probs);
+  return files.length === 1 ? loadViews(name, files[0] as string) : loadPair(name, files[0] as string, files[1] as string, how);
 }
 
 /** `--option ca.epochs=200` → { ca: { epochs: 200 } }. */
@@ -143,6 +147,8 @@ function temperaturesOf(model: FittedCalibrator, input: CalibrationInput): Float
 
 function chooseMethods(requested: string[] | undefined, haveViews: boolean): string[] {
   const ids = requested ?? calibratorSpecs.filter((s) => s.input !== 'views' || haveViews).map((s) => s.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice !== undefined) throw new CalibraError('E_USAGE', `method '${twice}' is listed twice in --methods`, { where: `calibra ${NAME}`, fix: 'list each method once' });
   for (const id of ids) {
     const spec = getCalibrator(id);
     if (spec.input === 'views' && !haveViews) {
@@ -158,14 +164,15 @@ const TABLE_ONLY = ['table', 'db-table', 'label-col', 'confidence-col', 'pred-co
 async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, {
     flags: ['force', 'probs', 'quiet'],
-    values: ['val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title', ...TABLE_ONLY.filter((k) => k !== 'by')],
+    values: ['header', 'val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title', ...TABLE_ONLY.filter((k) => k !== 'by')],
     repeatable: ['test-set', 'option', 'by'],
   }, NAME);
   const out = requireValue(args, 'out', NAME);
   const force = args.flags.has('force');
-  const probs = args.flags.has('probs');
-  if (!force && existsSync(out)) throw new CalibraError('E_EXISTS', 'the output file exists', { source: out, fix: 'add --force to replace it, or choose another --out' });
-  if (!existsSync(path.dirname(path.resolve(out)))) throw new CalibraError('E_IO', 'the folder of the output file does not exist', { source: out, fix: 'create the folder first, or choose another --out' });
+  const how: ReadHow = { probs: args.flags.has('probs'), csvHeader: csvHeaderValue(args, NAME) };
+  const inputFiles = givenPaths(args.values, ['val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'table'])
+    .concat((args.values.get('test-set') ?? []).flatMap((s) => s.slice(s.indexOf('=') + 1).split(',').map((f) => ({ flag: '--test-set', file: f.trim() }))));
+  checkOutputs([{ flag: '--out', file: out }], inputFiles, { force });
   if (getValue(args, 'table') !== undefined) {
     // DuckDB and the table code load only here
     const { runTableReport } = await import('../../tables/cli-report.js');
@@ -184,12 +191,12 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   if (metricList !== undefined && preset !== undefined) throw new CalibraError('E_USAGE', 'give --metrics or --preset, not both', { where: `calibra ${NAME}`, fix: 'drop one' });
   const metricIds = metricList ?? (preset !== undefined ? presetMetricIds(preset) : undefined);
 
-  const val = loadSet(args, 'val', probs);
+  const val = loadSet(args, 'val', how);
   if (val === undefined) throw new CalibraError('E_USAGE', 'missing the validation set', { where: `calibra ${NAME}`, fix: 'give --val-logits F --val-labels F (or --val-views F)' });
   const tests: LoadedSet[] = [];
-  const mainTest = loadSet(args, 'test', probs);
+  const mainTest = loadSet(args, 'test', how);
   if (mainTest !== undefined) tests.push(mainTest);
-  for (const spec of args.values.get('test-set') ?? []) tests.push(parseTestSetArg(spec, probs));
+  for (const spec of args.values.get('test-set') ?? []) tests.push(parseTestSetArg(spec, how));
   if (tests.length === 0) throw new CalibraError('E_USAGE', 'missing a test set', { where: `calibra ${NAME}`, fix: 'give --test-logits F --test-labels F, --test-views F or --test-set NAME=LOGITS,LABELS' });
   const names = new Set<string>();
   for (const t of tests) {
@@ -199,6 +206,9 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const haveViews = val.views !== undefined && tests.every((t) => t.views !== undefined);
   const methodIds = chooseMethods(listValue(args, 'methods'), haveViews);
+  const pngDir = getValue(args, 'png-dir');
+  // every PNG name is known now: collisions and existing files are refused before the fits, not after
+  if (pngDir !== undefined) checkPngTargets(pngDir, reportChartNames(tests.map((t) => t.name), methodIds), out, force);
   const options = methodOptions(args);
   for (const key of options.keys()) {
     if (!methodIds.includes(key)) throw new CalibraError('E_USAGE', `--option names method '${key}', which is not in --methods`, { where: `calibra ${NAME}`, fix: `add ${key} to --methods or drop the option` });
@@ -243,8 +253,7 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const progress = createProgress(io, 'report');
   const rendered = renderReport(input);
   progress.done();
-  const pngDir = getValue(args, 'png-dir');
-  const written = writeReportFiles(rendered, out, { force, ...(pngDir !== undefined ? { pngDir } : {}) });
+  const written = await writeReportFiles(rendered, out, { force, ...(pngDir !== undefined ? { pngDir } : {}) });
   io.stdout(rendered.summaryText);
   io.stdout(`wrote ${out}${written.pngs.length > 0 ? ` and ${written.pngs.length} PNG files in ${pngDir ?? ''}` : ''}\n`);
   return 0;

@@ -6,6 +6,7 @@
 import { argmaxRow } from '../../math/softmax.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { CalibraError, termSafe } from '../../errors.js';
+import { checkOutputs, givenPaths } from '../../data/outputs.js';
 import { getValue, listValue, numberValue, parseArgs, requireValue } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
@@ -49,7 +50,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const datasetSpec = requireValue(args, 'dataset', 'views');
   const out = requireValue(args, 'out', 'views');
   const force = args.flags.has('force');
-  if (existsSync(out) && !force) throw new CalibraError('E_EXISTS', 'output file exists', { source: out, fix: 'add --force to overwrite, or choose another --out' });
+  checkOutputs([{ flag: '--out', file: out }], givenPaths(args.values, ['model']), { force });
   if (!existsSync(modelPath)) throw new CalibraError('E_IO', 'model file not found', { source: modelPath, fix: 'check the --model path (zoo models are in models/)' });
   const views = listValue(args, 'views') ?? ['rotation', 'greyscale', 'colorjitter'];
   const seed = numberValue(args, 'seed', 'views', 0, { integer: true, min: 0, max: 2 ** 32 - 1 });
