@@ -7,13 +7,28 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 
-/** Images as [0, 1] floats, N×(H·W), row-major pixels; labels Int32. */
+/** Images as [0, 1] floats, N×(H·W·C), row-major HWC pixels; labels Int32. */
 export interface ZooData {
   readonly x: Float32Array;
   readonly labels: Int32Array;
   readonly n: number;
   readonly height: number;
   readonly width: number;
+  /** Channels per pixel (1 grey, 3 RGB); absent means 1. */
+  readonly channels?: 1 | 3;
+}
+
+/** Values per image: H·W·C. */
+export function valuesPerImage(d: ZooData): number {
+  return d.height * d.width * (d.channels ?? 1);
+}
+
+/** The first `limit` images (default all) of a library ImageDataset (e.g. `coloured-fmnist:train`) as zoo data, bytes / 255. */
+export function fromImageDataset(ds: { pixels: Uint8Array; labels: Int32Array; count: number; height: number; width: number; channels: 1 | 3; maxValue: number }, limit = ds.count): ZooData {
+  const n = Math.min(limit, ds.count);
+  const x = new Float32Array(n * ds.height * ds.width * ds.channels);
+  for (let i = 0; i < x.length; i++) x[i] = (ds.pixels[i] as number) / ds.maxValue;
+  return { x, labels: ds.labels.slice(0, n), n, height: ds.height, width: ds.width, channels: ds.channels };
 }
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
@@ -58,13 +73,13 @@ export function loadOpencvDigits(path: string): ZooData {
 
 /** Rows [start, end) of a dataset (copies). */
 export function sliceData(d: ZooData, start: number, end: number): ZooData {
-  const px = d.height * d.width;
-  return { x: d.x.slice(start * px, end * px), labels: d.labels.slice(start, end), n: end - start, height: d.height, width: d.width };
+  const px = valuesPerImage(d);
+  return { x: d.x.slice(start * px, end * px), labels: d.labels.slice(start, end), n: end - start, height: d.height, width: d.width, channels: d.channels ?? 1 };
 }
 
 /** Rows by index (copies). */
 export function takeData(d: ZooData, index: ArrayLike<number>): ZooData {
-  const px = d.height * d.width;
+  const px = valuesPerImage(d);
   const x = new Float32Array(index.length * px);
   const labels = new Int32Array(index.length);
   for (let i = 0; i < index.length; i++) {
@@ -72,5 +87,5 @@ export function takeData(d: ZooData, index: ArrayLike<number>): ZooData {
     x.set(d.x.subarray(r * px, (r + 1) * px), i * px);
     labels[i] = d.labels[r] as number;
   }
-  return { x, labels, n: index.length, height: d.height, width: d.width };
+  return { x, labels, n: index.length, height: d.height, width: d.width, channels: d.channels ?? 1 };
 }

@@ -3,13 +3,15 @@
  * writes it into models/<id>.json under `accuracy.committed`:
  *   Fashion-MNIST models: data/fashion-mnist-subset t10k (2 000 images);
  *   digits models: OpenCV digits sheet columns 80..99 (1 000 tiles) and scikit-learn's 8×8 digits (1 797,
- *   resized to 14×14 and centred in 20×20 as `calibra demo` does).
+ *   resized to 14×14 and centred in 20×20 as `calibra demo` does);
+ *   coloured Fashion-MNIST models: every coloured test set of the committed subset (2 000 images each).
  * Usage: npx tsx scripts/zoo/evaluate.ts
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { loadDataset } from '../../src/datasets/index.js';
+import { COLOURED_SETS, loadDataset } from '../../src/datasets/index.js';
 import type { ImageDataset } from '../../src/datasets/types.js';
 import { OnnxClassifier } from '../../src/inference/onnx-runner.js';
+import { fitTemperature } from '../../src/calibrators/temperature.js';
 import { fitIntoFrame, parsePreprocessJson } from '../../src/inference/preprocess.js';
 import type { Image } from '../../src/views/image.js';
 
@@ -32,7 +34,18 @@ for (const f of readdirSync('models').filter((x) => x.endsWith('.json')).sort())
   const manifest = JSON.parse(text) as { id: string; onnx: string; dataset: string; accuracy: Record<string, unknown> };
   const clf = await OnnxClassifier.load(`models/${manifest.onnx}`, parsePreprocessJson(text, path));
   const committed: Record<string, unknown> = {};
-  if (manifest.dataset === 'fashion-mnist') {
+  if (manifest.dataset === 'coloured-fashion-mnist') {
+    for (const set of COLOURED_SETS) {
+      if (set === 'train' || set === 'calibration') continue;
+      const ds = await loadDataset(`coloured-fmnist-subset:${set}`);
+      committed[`coloured-fmnist-subset:${set}`] = await accuracy(clf, ds, all(ds.count));
+    }
+    // Over-confidence on the committed calibration images: the temperature-scaling T (> 1 means over-confident).
+    const cal = await loadDataset('coloured-fmnist-subset:calibration');
+    const rows = all(cal.count);
+    const logits = await clf.logits(rows.length, (i) => cal.image(rows[i] as number));
+    committed['coloured-fmnist-subset:calibration'] = { ...(await accuracy(clf, cal, rows)), temperatureTS: fitTemperature(logits, cal.labels).temperature };
+  } else if (manifest.dataset === 'fashion-mnist') {
     const test = await loadDataset('fashion-mnist-subset:test', { preferCommitted: true });
     committed['fashion-mnist-subset:test'] = await accuracy(clf, test, all(test.count));
   } else {

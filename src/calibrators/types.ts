@@ -69,6 +69,8 @@ export interface FitResult {
   readonly warnings: readonly string[];
   /** Optional per-epoch or per-iteration loss curve. */
   readonly lossCurve?: readonly number[];
+  /** Optional one-line summary of method-specific diagnostics (CA: spread of T, its AUROC, steps), shown by `calibra fit` and the report. */
+  readonly summary?: string;
 }
 
 /** Context passed to fit: the seed and an optional progress callback (fraction in [0, 1]). */

@@ -13,12 +13,17 @@ import { DIGIT_CLASSES, parseSklearnDigits, tilesFromSheet } from './digits.js';
 import { parseDatasetSpec, type DatasetSpec } from './spec.js';
 import { loadImageCsv, loadImageFolder, type ImageFileOptions } from './folder.js';
 import { makeDataset, type ImageDataset } from './types.js';
+import { COLOURED_FMNIST, COLOURED_SET_NOTES, colourFashionMnist, colouredSource, type ColouredSet } from './coloured.js';
 
 export { parseDatasetSpec, DATASET_SPEC_FORMS, type DatasetSpec } from './spec.js';
 export { makeDataset, selectImages, stratifiedIndices, type ImageDataset, type ImageDatasetInit } from './types.js';
 export { parseIdx, encodeIdx, type IdxArray } from './idx.js';
 export { tilesFromSheet, parseSklearnDigits, DIGIT_CLASSES } from './digits.js';
 export { loadImageFolder, loadImageCsv, type ImageFileOptions } from './folder.js';
+export {
+  COLOURED_SETS, COLOURED_FMNIST, COLOURED_SET_NOTES, classHue, drawTint, tintBytes, tintColour, colourFashionMnist, colouredSource,
+  type ColouredSet, type ColouredBuild, type ColouredRequest, type TintDraw,
+} from './coloured.js';
 
 /** Fashion-MNIST class names (Xiao, Rasul & Vollgraf 2017, arXiv:1708.07747), index = label. */
 export const FASHION_MNIST_CLASSES: readonly string[] = [
@@ -85,6 +90,37 @@ function loadFashionMnist(split: 'train' | 'test', subsetOnly: boolean, opts: Lo
   });
 }
 
+/** Original Fashion-MNIST index of each image of a loaded split: the row itself, or indices.json's list for the committed subset. */
+function fashionMnistOriginalIndex(ds: ImageDataset, split: 'train' | 'test', opts: LoadDatasetOptions): Int32Array {
+  if (ds.count === (split === 'train' ? 60_000 : 10_000)) return Int32Array.from({ length: ds.count }, (_, i) => i);
+  const path = join(opts.root ?? packageRoot(), 'data', 'fashion-mnist-subset', 'indices.json');
+  const meta = JSON.parse(new TextDecoder().decode(readFile(path))) as Record<string, unknown>;
+  const list = meta[split];
+  if (!Array.isArray(list) || list.length !== ds.count || list.some((v) => !Number.isInteger(v))) {
+    throw new CalibraError('E_SHAPE', `indices.json's '${split}' list does not give one original index per image of the ${ds.count}-image subset`, { source: path });
+  }
+  return Int32Array.from(list as number[]);
+}
+
+/**
+ * One set of coloured Fashion-MNIST (./coloured.ts), cut from the full Debian split when installed, else
+ * from the committed subset (whose images are tinted exactly as in the full set). ≈ 0.1 s per 10 000 images.
+ */
+function loadColouredFmnist(set: ColouredSet, seed: number, subsetOnly: boolean, opts: LoadDatasetOptions): ImageDataset {
+  const split = colouredSource(set);
+  const base = loadFashionMnist(split, subsetOnly, opts);
+  const originalIndex = fashionMnistOriginalIndex(base, split, opts);
+  const rows: number[] = [];
+  for (let r = 0; r < base.count; r++) {
+    const o = originalIndex[r] as number;
+    if (set === 'train' ? o < COLOURED_FMNIST.calibrationStart : set === 'calibration' ? o >= COLOURED_FMNIST.calibrationStart : true) rows.push(r);
+  }
+  const full = base.count === (split === 'train' ? 60_000 : 10_000);
+  const name = `coloured-fmnist${subsetOnly ? '-subset' : ''}:${set}${seed !== 0 ? `:seed=${seed}` : ''}`;
+  const note = `coloured Fashion-MNIST '${set}' (${COLOURED_SET_NOTES[set]}; seed ${seed}): ${rows.length} images from the ${full ? 'full Debian' : 'committed subset\'s'} ${split} split`;
+  return colourFashionMnist({ base, rows, originalIndex, set, seed, name, note }).dataset;
+}
+
 async function loadOpencvDigits(opts: LoadDatasetOptions): Promise<ImageDataset> {
   const full = opts.preferCommitted !== true && existsSync(DEBIAN_PATHS.opencvDigits);
   const path = full ? DEBIAN_PATHS.opencvDigits : join(opts.root ?? packageRoot(), 'data', 'opencv-digits', 'digits.png');
@@ -120,6 +156,7 @@ export async function loadDataset(spec: string | DatasetSpec, opts: LoadDatasetO
   const s = typeof spec === 'string' ? parseDatasetSpec(spec) : spec;
   switch (s.kind) {
     case 'fashion-mnist': return loadFashionMnist(s.split, s.subsetOnly, opts);
+    case 'coloured-fmnist': return loadColouredFmnist(s.set, s.seed, s.subsetOnly, opts);
     case 'opencv-digits': return loadOpencvDigits(opts);
     case 'sklearn-digits': return loadSklearnDigits(opts);
     case 'folder': return loadImageFolder(s.path, opts);

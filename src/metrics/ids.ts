@@ -38,7 +38,7 @@ export const METRICS: readonly MetricInfo[] = [
   info('cw_ece_em', 'matrix', 'class-wise ECE with equal-mass bins per class (rank split)', 'Tao et al. ICLR 2024 (benchmark column cwCE_em)', 15),
   info('tl_ece', 'cond-bins', 'top-label ECE: Σ_l (N_l/N) ECE of the samples predicted as l (equal-width bins)', 'Gupta & Ramdas ICLR 2022', 15),
   info('dece', 'samples', 'debiased L2 calibration error over B equal-mass bins, sqrt(max(0, Σ (n_b/N)[gap² − acc(1−acc)/(n_b−1)]))', 'Kumar, Liang & Ma NeurIPS 2019', 15),
-  info('smece', 'samples', 'smooth ECE: ∫|kernel-smoothed residual| with a reflected Gaussian at the fixed point σ = smECE_σ', 'Błasiok & Nakkiran ICLR 2024'),
+  info('smece', 'samples', 'smooth ECE: ∫|kernel-smoothed residual| with the reflected Gaussian (all images) at the fixed point σ = smECE_σ, exact to ~1e-14', 'Błasiok & Nakkiran ICLR 2024'),
   info('ks', 'samples', 'Kolmogorov-Smirnov error: max over the ascending confidence order of |Σ (c − a)|/N', 'Gupta et al. ICLR 2021'),
   info('mmce', 'samples', 'sqrt of (1/N²) Σ_ij (a_i−c_i)(a_j−c_j) exp(−|c_i−c_j|/0.4)', 'Kumar, Sarawagi & Jain ICML 2018'),
   info('kde_ece', 'samples', 'KDE-based ECE with triweight kernels, reflected at 0 and 1, bandwidth std(c|correct)(2N)^(−1/5)', 'Zhang, Kailkhura & Han ICML 2020'),

@@ -1,6 +1,6 @@
 /**
  * Kernel calibration errors on top-label (confidence, correctness) pairs: MMCE (Kumar, Sarawagi & Jain 2018),
- * KDE-ECE (Zhang, Kailkhura & Han 2020) and smooth ECE (Błasiok & Nakkiran 2024). No bins.
+ * KDE-ECE (Zhang, Kailkhura & Han 2020) and smooth ECE (Błasiok & Nakkiran 2024, in smooth-ece.ts). No bins.
  */
 
 /**
@@ -121,114 +121,5 @@ export function kdeEce(conf: Float64Array, correct: Uint8Array): number {
   return num / den;
 }
 
-/** Simpson intervals for the exact smooth-ECE integral. */
-const SMECE_MESH = 4096;
-/** Above this many samples, residuals are first deposited linearly on a mesh of SMECE_DEPOSIT intervals. */
-const SMECE_DIRECT_MAX = 256;
-const SMECE_DEPOSIT = 1024;
-
-/** ∫_0^1 |Σ_j w_j K̃_σ(t, x_j)| dt by composite Simpson on `mesh` intervals; K̃ is the reflected Gaussian. */
-function smeceAt(sigma: number, xs: Float64Array, ws: Float64Array, mesh: number, table: Float64Array | null): number {
-  const h = 1 / mesh;
-  const c = 1 / (sigma * Math.sqrt(2 * Math.PI));
-  let total = 0;
-  for (let m = 0; m <= mesh; m++) {
-    const t = m * h;
-    let s = 0;
-    if (table !== null) {
-      // xs are the mesh nodes j/mesh: kernel offsets are whole multiples of h
-      for (let j = 0; j < xs.length; j++) {
-        const w = ws[j] as number;
-        if (w === 0) continue;
-        s += w * ((table[Math.abs(m - j)] as number) + (table[m + j] as number) + (table[2 * mesh - j - m] as number));
-      }
-    } else {
-      for (let j = 0; j < xs.length; j++) {
-        const x = xs[j] as number;
-        const a = (t - x) / sigma;
-        const b = (t + x) / sigma;
-        const d = (t - 2 + x) / sigma;
-        s += (ws[j] as number) * c * (Math.exp(-0.5 * a * a) + Math.exp(-0.5 * b * b) + Math.exp(-0.5 * d * d));
-      }
-    }
-    const wgt = m === 0 || m === mesh ? 1 : m % 2 === 1 ? 4 : 2;
-    total += wgt * Math.abs(s);
-  }
-  return (total * h) / 3;
-}
-
-/**
- * Smooth ECE (Błasiok & Nakkiran, ICLR 2024): smECE_σ = ∫_0^1 |(1/N) Σ (c_i − a_i) K̃_σ(t, c_i)| dt with the
- * Gaussian kernel reflected at 0 and 1, at the fixed point σ* = smECE_σ* (bisection, then regula falsi, to |smECE_σ − σ| < 1e-13).
- * The integral is Simpson's rule on 4096 intervals with exact kernel sums for N ≤ 256; for larger N the
- * residuals are deposited linearly on 1024 mesh intervals first (O(mesh²) per σ; about 1e-6 from the
- * exact integral). This is the exact definition, not relplot's 200-point discretisation. Cost O(N·4096·15).
- * @example smece on metrics.md fixture D1 // 0.128523238
- */
-export function smece(conf: Float64Array, correct: Uint8Array): number {
-  const n = conf.length;
-  if (n === 0) return Number.NaN;
-  let xs: Float64Array;
-  let ws: Float64Array;
-  let mesh = SMECE_MESH;
-  let deposit = false;
-  if (n <= SMECE_DIRECT_MAX) {
-    xs = conf;
-    ws = new Float64Array(n);
-    for (let i = 0; i < n; i++) ws[i] = ((conf[i] as number) - (correct[i] as number)) / n;
-  } else {
-    deposit = true;
-    mesh = SMECE_DEPOSIT;
-    xs = new Float64Array(mesh + 1);
-    ws = new Float64Array(mesh + 1);
-    for (let j = 0; j <= mesh; j++) xs[j] = j / mesh;
-    for (let i = 0; i < n; i++) {
-      const x = Math.min(Math.max(conf[i] as number, 0), 1) * mesh;
-      const j = Math.min(Math.floor(x), mesh - 1);
-      const f = x - j;
-      const r = ((conf[i] as number) - (correct[i] as number)) / n;
-      ws[j] = (ws[j] as number) + r * (1 - f);
-      ws[j + 1] = (ws[j + 1] as number) + r * f;
-    }
-  }
-  const table = deposit ? new Float64Array(2 * mesh + 1) : null;
-  const evalAt = (sigma: number): number => {
-    if (table !== null) {
-      const c = 1 / (sigma * Math.sqrt(2 * Math.PI));
-      for (let d = 0; d <= 2 * mesh; d++) { const u = d / mesh / sigma; table[d] = c * Math.exp(-0.5 * u * u); }
-    }
-    return smeceAt(sigma, xs, ws, mesh, table);
-  };
-  return fixedPoint(evalAt);
-}
-
-/**
- * σ* with S(σ*) = σ* for a decreasing-minus-identity g(σ) = S(σ) − σ on (0, 1]: bisection down to a bracket
- * of width 1/64, then Illinois regula falsi to |g| < 1e-13 or a 1e-12 bracket. Returns S at the best σ.
- */
-function fixedPoint(S: (sigma: number) => number): number {
-  let lo = 0;
-  let hi = 1;
-  let glo = Number.NaN;
-  let ghi = S(hi) - hi;
-  if (ghi >= 0) return hi + ghi;
-  let best = hi;
-  let bestG = ghi;
-  const keep = (x: number, g: number): void => { if (Math.abs(g) < Math.abs(bestG)) { best = x; bestG = g; } };
-  while (hi - lo > 1 / 64 || Number.isNaN(glo)) {
-    const mid = 0.5 * (lo + hi);
-    if (mid <= 1e-9) return S(hi); // σ* below any resolvable width: essentially calibrated
-    const g = S(mid) - mid;
-    keep(mid, g);
-    if (g > 0) { lo = mid; glo = g; } else { hi = mid; ghi = g; }
-  }
-  let side = 0;
-  for (let it = 0; it < 200 && hi - lo > 1e-12 && Math.abs(bestG) >= 1e-13; it++) {
-    let x = (lo * ghi - hi * glo) / (ghi - glo);
-    if (!(x > lo && x < hi)) x = 0.5 * (lo + hi);
-    const g = S(x) - x;
-    keep(x, g);
-    if (g > 0) { lo = x; glo = g; if (side === -1) ghi /= 2; side = -1; } else { hi = x; ghi = g; if (side === 1) glo /= 2; side = 1; }
-  }
-  return best + bestG;
-}
+export { smece, smoothEceAt, smoothEceDetails, SMECE_SIGMA_MIN } from './smooth-ece.js';
+export type { SmoothEceDetails } from './smooth-ece.js';

@@ -165,7 +165,8 @@ function fitNote(m: ReportInput['methods'][number]): string {
   if (f.loss !== null) bits.push(`loss ${formatMetric(f.loss)}`);
   if (f.seconds !== undefined) bits.push(`${f.seconds.toFixed(2)} s`);
   const warn = f.warnings.length > 0 ? ` — warnings: ${f.warnings.map(esc).join('; ')}` : '';
-  return `<p class="note">Fit: ${bits.join(', ')}${warn}</p>`;
+  const summary = f.summary !== undefined ? ` — ${esc(f.summary)}` : '';
+  return `<p class="note">Fit: ${bits.join(', ')}${summary}${warn}</p>`;
 }
 
 function panels(input: ReportInput, cells: CellData[][], opts: ResolvedReportOptions, charts: ReportChart[]): string {

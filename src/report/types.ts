@@ -44,7 +44,7 @@ export interface ReportMethod {
    */
   readonly temperatures?: readonly (Float64Array | undefined)[];
   /** Fit diagnostics shown under the method, when known. */
-  readonly fit?: { readonly converged: boolean; readonly iterations: number; readonly loss: number | null; readonly warnings: readonly string[]; readonly seconds?: number };
+  readonly fit?: { readonly converged: boolean; readonly iterations: number; readonly loss: number | null; readonly warnings: readonly string[]; readonly seconds?: number; readonly summary?: string };
 }
 
 /** Settings of the report; every field has a documented default. */

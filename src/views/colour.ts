@@ -155,6 +155,30 @@ function hueInto(s: Float32Array, o: Float32Array, factor: number): void {
   }
 }
 
+/**
+ * HSV → RGB in float64, Python's `colorsys.hsv_to_rgb` step for step; the hue is taken modulo 1 first.
+ * (The jitter's hue op keeps torchvision's float32 path in `hueInto`; this one is for building images.)
+ * O(1).
+ * @example hsvToRgb(1 / 3, 1, 1) // [0, 1, 0] up to rounding
+ */
+export function hsvToRgb(h: number, s: number, v: number): [number, number, number] {
+  if (s === 0) return [v, v, v];
+  const hh = h - Math.floor(h);
+  const i = Math.trunc(hh * 6);
+  const f = hh * 6 - i;
+  const p = v * (1 - s);
+  const q = v * (1 - s * f);
+  const t = v * (1 - s * (1 - f));
+  switch (i % 6) {
+    case 0: return [v, t, p];
+    case 1: return [q, v, p];
+    case 2: return [p, v, t];
+    case 3: return [p, q, v];
+    case 4: return [t, p, v];
+    default: return [v, p, q];
+  }
+}
+
 /** The parameters of one ColorJitter draw: op order (0 brightness, 1 contrast, 2 saturation, 3 hue) and factors. */
 export interface JitterParams {
   readonly order: readonly number[];

@@ -30,6 +30,28 @@ export function borderIndex(i: number, n: number, border: Border): number {
 }
 
 /**
+ * Bilinear sample of channel c of an H×W×C block at (row, col): the four integer neighbours are mapped
+ * by `border` (`constant` reads 0). SciPy `map_coordinates(order=1)` inside the image. O(1).
+ */
+export function bilinear(s: Float32Array, W: number, H: number, C: number, c: number, row: number, col: number, border: Border): number {
+  const y0 = Math.floor(row);
+  const x0 = Math.floor(col);
+  const fy = row - y0;
+  const fx = col - x0;
+  const ya = borderIndex(y0, H, border);
+  const yb = borderIndex(y0 + 1, H, border);
+  const xa = borderIndex(x0, W, border);
+  const xb = borderIndex(x0 + 1, W, border);
+  const vaa = ya < 0 || xa < 0 ? 0 : (s[(ya * W + xa) * C + c] as number);
+  const vab = ya < 0 || xb < 0 ? 0 : (s[(ya * W + xb) * C + c] as number);
+  const vba = yb < 0 || xa < 0 ? 0 : (s[(yb * W + xa) * C + c] as number);
+  const vbb = yb < 0 || xb < 0 ? 0 : (s[(yb * W + xb) * C + c] as number);
+  const top = vaa * (1 - fx) + vab * fx;
+  const bot = vba * (1 - fx) + vbb * fx;
+  return top * (1 - fy) + bot * fy;
+}
+
+/**
  * Normalised 1-D Gaussian weights for odd `size`, positions −(size−1)/2 … (size−1)/2, weight ∝
  * exp(−0.5(t/σ)²), stored in float32 (torchvision `_get_gaussian_kernel1d`). O(size).
  * @example gaussianKernel1d(5, 1) // ≈ [0.0544887, 0.2442014, 0.40262, 0.2442014, 0.0544887]

@@ -40,6 +40,31 @@ describe('calibra demo (smoke, --limit)', () => {
     expect(existsSync(join(dir, 'report.html'))).toBe(false);
   });
 
+  it('--suite coloured-fmnist: the colour CNN on the coloured calibration set and the six coloured test sets, no corruptions by default', async () => {
+    const out = join(dir, 'coloured');
+    const io = memoryIo();
+    const code = await runCli(['demo', '--suite', 'coloured-fmnist', '--limit', '40', '--out', out, '--no-report', '--quiet'], io);
+    expect(io.err()).not.toContain('internal error');
+    expect(code).toBe(0);
+    expect(io.err()).toContain('suite coloured-fmnist');
+    const json = JSON.parse(readFileSync(join(out, 'demo.json'), 'utf8')) as { settings: { suite: string; corruptions: string[] }; models: DemoModelResult[] };
+    expect(json.settings.suite).toBe('coloured-fmnist');
+    expect(json.settings.corruptions).toEqual([]);
+    expect(json.models.map((m) => m.model)).toEqual(['cfmnist-cnn']);
+    const m = json.models[0] as DemoModelResult;
+    expect(m.calibration.n).toBe(40);
+    expect(m.testSets.map((t) => [t.id, t.kind])).toEqual([['test', 'id'], ['random-hue', 'natural'], ['permuted-hue', 'natural'], ['colour-shift', 'natural'], ['grey', 'natural'], ['rotated', 'natural']]);
+    expect(m.testSets.every((t) => t.n === 40)).toBe(true);
+    expect(m.results['TS']?.['random-hue']?.accuracy).toBe(m.results['uncalibrated']?.['random-hue']?.accuracy);
+    expect(io.out()).toContain('== cfmnist-cnn');
+  });
+
+  it('rejects an unknown --suite with the list of suites (exit 2)', async () => {
+    const io = memoryIo();
+    expect(await runCli(['demo', '--suite', 'cifar', '--out', join(dir, 'x'), '--quiet'], io)).toBe(2);
+    expect(io.err()).toContain('coloured-fmnist');
+  });
+
   it('refuses to overwrite the output without --force (exit 2, E_EXISTS)', async () => {
     const io = memoryIo();
     expect(await runCli(['demo', '--limit', '10', '--out', dir, '--quiet'], io)).toBe(2);

@@ -12,6 +12,7 @@ import type { CalibrationInput, CalibratorJSON, FittedCalibrator } from '../type
 import { caFeatures, featureCount, selectViews } from './features.js';
 import { paramCount, paramOffsets, predictTemperaturesInto, T_MAX, T_MIN, type NetShape } from './network.js';
 import type { CaHead } from './options.js';
+import type { CaDiagnostics } from './diagnostics.js';
 
 /** Method id. */
 export const CA_ID = 'ca';
@@ -28,6 +29,8 @@ export interface CaModelState {
   readonly options: Readonly<Record<string, unknown>>;
   readonly fit: CalibratorJSON['fit'];
   readonly seed: number;
+  /** Fit diagnostics (spread of T, AUROC of T for wrong-vs-right, steps); absent in files from older versions. */
+  readonly diagnostics?: CaDiagnostics;
 }
 
 /** A fitted CA model (FittedCalibrator plus per-sample temperatures). */
@@ -44,6 +47,9 @@ export class CaModel implements FittedCalibrator {
 
   /** The view names the model reads, in order. */
   get viewsUsed(): readonly string[] { return this.state.viewsUsed; }
+
+  /** The fit diagnostics stored with the model (undefined for files written before they existed). */
+  get diagnostics(): CaDiagnostics | undefined { return this.state.diagnostics; }
 
   /**
    * Per-sample temperatures T_i ∈ [0.1, 10]; T_i depends only on sample i's original logits and views.
@@ -76,11 +82,38 @@ export class CaModel implements FittedCalibrator {
       params: {
         viewsUsed: [...s.viewsUsed], k: s.k, hidden: H, head: s.shape.head, tMin: T_MIN, tMax: T_MAX,
         W1, b1: Array.from(s.params.subarray(o.b1, o.b1 + H)), w2: Array.from(s.params.subarray(o.w2, o.w2 + H)), b2: s.params[o.b2] as number,
+        ...(s.diagnostics !== undefined ? { diagnostics: diagnosticsJSON(s.diagnostics) } : {}),
       },
       fit: fitBlock(s.fit.converged, s.fit.iterations, s.fit.loss, s.fit.warnings),
       seed: s.seed,
     };
   }
+}
+
+/** Diagnostics as JSON (NaN, e.g. an AUROC with one class only, becomes null). */
+function diagnosticsJSON(d: CaDiagnostics): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d)) out[k] = typeof v === 'number' && !Number.isFinite(v) ? null : v;
+  return out;
+}
+
+function diagnosticsFromJSON(v: unknown): CaDiagnostics | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'object' || v === null) throw invalid('diagnostics', 'expected an object');
+  const o = v as Record<string, unknown>;
+  const num = (k: string, nullable = false): number => {
+    const x = o[k];
+    if (typeof x === 'number' && Number.isFinite(x)) return x;
+    if (nullable && x === null) return Number.NaN;
+    throw invalid(`diagnostics.${k}`, 'expected a finite number');
+  };
+  const on = o['on'];
+  if (on !== 'held-out' && on !== 'calibration') throw invalid('diagnostics.on', "expected 'held-out' or 'calibration'");
+  if (typeof o['collapsed'] !== 'boolean') throw invalid('diagnostics.collapsed', 'expected true or false');
+  return {
+    tTs: o['tTs'] === null ? null : num('tTs'), rescale: o['rescale'] === null ? null : num('rescale'), tMean: num('tMean'), tSd: num('tSd'), tP5: num('tP5'), tP50: num('tP50'), tP95: num('tP95'),
+    tAurocWrong: num('tAurocWrong', true), on, rows: num('rows'), steps: num('steps'), selectedStep: num('selectedStep'), collapsed: o['collapsed'],
+  };
 }
 
 function invalid(field: string, what: string): CalibraError {
@@ -100,7 +133,7 @@ export function caModelFromJSON(json: CalibratorJSON): CaModel {
   const k = p['k'], hidden = p['hidden'], head = p['head'];
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > json.numClasses) throw invalid('k', `expected an integer in [1, ${json.numClasses}]`);
   if (typeof hidden !== 'number' || !Number.isInteger(hidden) || hidden < 1) throw invalid('hidden', 'expected a positive integer');
-  if (head !== 'clamp' && head !== 'sigmoid') throw invalid('head', "expected 'clamp' or 'sigmoid'");
+  if (head !== 'clamp' && head !== 'sigmoid' && head !== 'exp') throw invalid('head', "expected 'clamp', 'sigmoid' or 'exp'");
   if (p['tMin'] !== T_MIN || p['tMax'] !== T_MAX) throw invalid('tMin', `expected tMin ${T_MIN} and tMax ${T_MAX}`);
   const shape: NetShape = { features: featureCount(views.length, k), hidden, head: head as CaHead };
   // the declared sizes (hidden, k, numClasses) are checked against the arrays the file holds before
@@ -115,5 +148,6 @@ export function caModelFromJSON(json: CalibratorJSON): CaModel {
   params.set(numberArray(p['w2'], hidden, 'w2'), o.w2);
   params.set(numberArray([p['b2']], 1, 'b2'), o.b2);
   const seed = json.seed ?? 0;
-  return new CaModel({ numClasses: json.numClasses, viewsUsed: views as string[], k, shape, params, options: json.options, fit: json.fit, seed });
+  const diagnostics = diagnosticsFromJSON(p['diagnostics']);
+  return new CaModel({ numClasses: json.numClasses, viewsUsed: views as string[], k, shape, params, options: json.options, fit: json.fit, seed, ...(diagnostics !== undefined ? { diagnostics } : {}) });
 }

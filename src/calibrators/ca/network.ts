@@ -1,8 +1,9 @@
 /**
  * The CA temperature network (Liu et al. 2024, `Temperature_adaptive`; ca-method.md §2.3):
  *   h = ReLU(W1 x + b1),  r = w2·h + b2,  T = head(r)
- * with head `clamp`: T = clamp(r, 0.1, 10) (published) or `sigmoid`: T = exp(ln 0.1 + ln 100 · σ(r)),
- * a smooth map onto (0.1, 10) with T(0) = 1 and no dead zone (robust mode; a documented deviation).
+ * with head `clamp`: T = clamp(r, 0.1, 10) (published), `sigmoid`: T = exp(ln 0.1 + ln 100 · σ(r)), a smooth
+ * map onto (0.1, 10) with T(0) = 1, or `exp`: T = exp(clamp(r, ln 0.1, ln 10)), so that with r = ln T_TS + g(x)
+ * the network's deviation g multiplies the temperature-scaling solution (robust mode; a documented deviation).
  * Parameters live in one flat Float64Array: W1 (H×F row-major), b1 (H), w2 (H), b2 (1) — 71 for F=12, H=5.
  * Forward and backward are hand-derived and allocation-free (callers pass work buffers).
  */
@@ -13,7 +14,8 @@ import type { CaHead } from './options.js';
 export const T_MIN = 0.1;
 export const T_MAX = 10;
 const LN_T_MIN = Math.log(T_MIN);
-const LN_RANGE = Math.log(T_MAX) - Math.log(T_MIN);
+const LN_T_MAX = Math.log(T_MAX);
+const LN_RANGE = LN_T_MAX - LN_T_MIN;
 
 /** Shape of a temperature network. */
 export interface NetShape {
@@ -51,14 +53,27 @@ export function initPyTorchDefault(s: NetShape, rng: Rng): Float64Array {
 }
 
 /**
- * Robust-mode initialisation: PyTorch default for the hidden layer, output weights scaled by 0.01 and the
- * output bias set so that T ≈ 1 at the start for every sample (b2 = 1 for `clamp`, 0 for `sigmoid`).
+ * The raw output r at which `head` gives temperature T (T clipped into [0.1, 10]): the inverse of headTemperature.
+ * @example headTemperature('exp', headRawFor('exp', 1.7)) // 1.7 (to rounding)
  */
-export function initNearOne(s: NetShape, rng: Rng): Float64Array {
+export function headRawFor(head: CaHead, T: number): number {
+  const t = Math.min(T_MAX, Math.max(T_MIN, T));
+  if (head === 'clamp') return t;
+  if (head === 'exp') return Math.log(t);
+  const u = Math.min(1 - 1e-12, Math.max(1e-12, (Math.log(t) - LN_T_MIN) / LN_RANGE));
+  return Math.log(u / (1 - u));
+}
+
+/**
+ * Robust-mode initialisation from a base temperature (the temperature-scaling fit): PyTorch default for the
+ * hidden layer, output weights exactly 0 and the output bias at headRawFor(head, T0), so every sample starts
+ * at T(x) = T0 and the network can only learn per-sample deviations from it. Draw order as initPyTorchDefault.
+ */
+export function initAtTemperature(s: NetShape, rng: Rng, T0: number): Float64Array {
   const p = initPyTorchDefault(s, rng);
   const o = paramOffsets(s);
-  for (let i = 0; i < s.hidden; i++) p[o.w2 + i] = (p[o.w2 + i] as number) * 0.01;
-  p[o.b2] = s.head === 'clamp' ? 1 : 0;
+  for (let i = 0; i < s.hidden; i++) p[o.w2 + i] = 0;
+  p[o.b2] = headRawFor(s.head, T0);
   return p;
 }
 
@@ -83,12 +98,14 @@ export function forwardRaw(s: NetShape, p: Float64Array, x: Float64Array, xOff: 
 /** The temperature T = head(r). */
 export function headTemperature(head: CaHead, r: number): number {
   if (head === 'clamp') return r < T_MIN ? T_MIN : r > T_MAX ? T_MAX : r;
+  if (head === 'exp') return Math.exp(r < LN_T_MIN ? LN_T_MIN : r > LN_T_MAX ? LN_T_MAX : r);
   return Math.exp(LN_T_MIN + LN_RANGE / (1 + Math.exp(-r)));
 }
 
-/** dT/dr. For `clamp` it is 1 on [0.1, 10] inclusive and 0 outside, as torch.clamp's backward. */
+/** dT/dr. For `clamp` it is 1 on [0.1, 10] inclusive and 0 outside, as torch.clamp's backward; for `exp`, T on [ln 0.1, ln 10] and 0 outside. */
 export function headDerivative(head: CaHead, r: number, T: number): number {
   if (head === 'clamp') return r >= T_MIN && r <= T_MAX ? 1 : 0;
+  if (head === 'exp') return r >= LN_T_MIN && r <= LN_T_MAX ? T : 0;
   const s = 1 / (1 + Math.exp(-r));
   return T * LN_RANGE * s * (1 - s);
 }

@@ -2,8 +2,9 @@
  * `ca`: correctness-aware calibration (Liu, Wang, Zou, Zou, Zheng 2024, "Optimizing Calibration by Gaining
  * Aware of Prediction Correctness", arXiv 2404.13016). A small MLP maps the probabilities that transformed
  * views give the original top-k classes to a per-sample temperature, trained with the CA loss.
- * Modes: `robust` (default) and `faithful` (the published loop); ablations: loss=ce|mse, viewsUsed=none.
- * Cost of fit: O(epochs·N·(H·F + C)); 50 000 samples × 10 classes fit in seconds.
+ * Modes: `robust` (default: TS start, fixed step budget, held-out selection; robust.ts) and `faithful` (the
+ * published loop; training.ts); ablations: loss=ce|mse, viewsUsed=none, k, weighting.
+ * Cost of fit: faithful O(epochs·N·(H·F + C)); robust O(TS fit + steps·B·(H·F + C) + evals·N_held·(H·F + C)).
  */
 import { CalibraError } from '../../errors.js';
 import { argmaxRows } from '../../math/softmax.js';
@@ -11,22 +12,29 @@ import { checkLabelled } from '../checks.js';
 import type { CalibratorJSON, CalibratorSpec, FitContext, FitResult, LabelledInput, RawOptions } from '../types.js';
 import { caFeatures, featureCount, selectViews } from './features.js';
 import { CA_ID, CaModel, caModelFromJSON } from './model.js';
-import type { NetShape } from './network.js';
+import { predictTemperaturesInto, type NetShape } from './network.js';
 import { CA_DEFAULTS, resolveCaOptions, type CaOptions } from './options.js';
-import { trainCa, type CaCurves, type CaTrainHooks } from './training.js';
+import { caDiagnostics, collapseWarning, formatCaDiagnostics, type CaDiagnostics } from './diagnostics.js';
+import { trainRobust } from './robust.js';
+import { trainCa, type CaCurves, type CaTrainHooks, type CaTrainResult } from './training.js';
 
-/** FitResult of `ca`, with the per-epoch curves (train and held-out) and the resolved options. */
+/** FitResult of `ca`, with the training curves, the resolved options and the diagnostics. */
 export interface CaFitResult extends FitResult {
   readonly model: CaModel;
   readonly options: CaOptions;
   readonly curves: CaCurves;
   readonly stepLosses: readonly number[];
-  readonly bestEpoch: number;
+  /** Adam step whose weights were kept (robust: held-out selection; faithful: the last step). */
+  readonly selectedStep: number;
+  readonly diagnostics: CaDiagnostics;
+  /** Robust mode: the calibration rows held out for selection (the diagnostics are computed on them); empty in faithful mode. */
+  readonly heldOut: Int32Array;
 }
 
 /**
- * Fits CA on a labelled views set. `lossCurve` is the per-epoch training loss (index 0 = initialisation);
- * `curves` also holds the held-out loss/NLL/ECE of robust mode.
+ * Fits CA on a labelled views set. `lossCurve` is the training loss at each curve point (faithful: per epoch,
+ * index 0 = initialisation; robust: the mean mini-batch loss of each `evalEvery` window); `curves` also holds
+ * the held-out loss/NLL/ECE of robust mode; `diagnostics` the spread of T and its AUROC for wrong-vs-right.
  * @example fitCa({logits, labels, views}, {mode: 'faithful'}, {seed: 0}).model.predictTemperatures({logits, views})
  */
 export function fitCa(data: LabelledInput, raw: RawOptions, ctx: FitContext, hooks: CaTrainHooks = {}): CaFitResult {
@@ -40,17 +48,35 @@ export function fitCa(data: LabelledInput, raw: RawOptions, ctx: FitContext, hoo
   for (let i = 0; i < pred.length; i++) correct[i] = pred[i] === data.labels[i] ? 1 : 0;
   const shape: NetShape = { features: featureCount(views.length, opts.k), hidden: opts.hidden, head: opts.head };
   const onProgress = hooks.onProgress ?? ctx.onProgress;
-  const res = trainCa(shape, { x: x.data, logits: data.logits, labels: data.labels, pred, correct }, opts, { ...hooks, ...(onProgress !== undefined ? { onProgress } : {}) });
+  const td = { x: x.data, logits: data.logits, labels: data.labels, pred, correct };
+  const h = { ...hooks, ...(onProgress !== undefined ? { onProgress } : {}) };
+  let res: CaTrainResult, tTs: number | null = null, rescale: number | null = null, heldOut: Int32Array = new Int32Array(0);
+  if (opts.mode === 'robust') {
+    const r = trainRobust(shape, td, opts, h);
+    res = r; tTs = r.tTs; rescale = r.rescale; heldOut = r.heldOut;
+  } else {
+    res = trainCa(shape, td, opts, h);
+  }
   const lossCurve = res.curves.trainLoss;
-  const loss = lossCurve[res.bestEpoch] ?? null;
+  const at = res.curves.step.indexOf(res.selectedStep);
+  const lossAt = at >= 0 ? lossCurve[at] : undefined;
+  const loss = lossAt !== undefined && Number.isFinite(lossAt) ? lossAt : null;
+  const T = predictTemperaturesInto(shape, res.params, x.data, x.rows, new Float64Array(x.rows));
+  const onHeld = heldOut.length > 0;
+  const Tsub = onHeld ? Float64Array.from(heldOut, (i) => T[i] as number) : T;
+  const csub = onHeld ? Uint8Array.from(heldOut, (i) => correct[i] as number) : correct;
+  const diagnostics = caDiagnostics(Tsub, csub, { tTs, rescale, on: onHeld ? 'held-out' : 'calibration', steps: res.steps, selectedStep: res.selectedStep });
+  const warnings = [...res.warnings];
+  const cw = collapseWarning(diagnostics);
+  if (cw !== null) warnings.push(cw);
   const options: Record<string, unknown> = { ...opts, viewsUsed: opts.viewsUsed.join(',') };
-  const model = new CaModel({ numClasses: data.logits.cols, viewsUsed: opts.viewsUsed, k: opts.k, shape, params: res.params, options, fit: { converged: res.converged, iterations: res.steps, loss, warnings: res.warnings }, seed: opts.seed });
-  return { model, converged: res.converged, iterations: res.steps, loss, warnings: res.warnings, lossCurve, options: opts, curves: res.curves, stepLosses: res.stepLosses, bestEpoch: res.bestEpoch };
+  const model = new CaModel({ numClasses: data.logits.cols, viewsUsed: opts.viewsUsed, k: opts.k, shape, params: res.params, options, fit: { converged: res.converged, iterations: res.steps, loss, warnings }, seed: opts.seed, diagnostics });
+  return { model, converged: res.converged, iterations: res.steps, loss, warnings, lossCurve, summary: formatCaDiagnostics(diagnostics), options: opts, curves: res.curves, stepLosses: res.stepLosses, selectedStep: res.selectedStep, diagnostics, heldOut };
 }
 
 /**
  * The registered `ca` spec (input: views). Options: mode, loss, weighting, head, viewsUsed, k, hidden, lr,
- * epochs, batchSize, seed, holdout, patience, select (see docs/ca.md).
+ * epochs, steps, evalEvery, penalty, batchSize, seed, holdout, select (see docs/ca.md).
  */
 export const caSpec: CalibratorSpec = {
   id: CA_ID,

@@ -1,16 +1,15 @@
 /**
- * Training loops of the CA calibrator (Liu et al. 2024; ca-method.md §3).
- * - faithful: the published loop — Adam (PyTorch semantics), batch 1000, lr 1e-4, 10 epochs, a fresh seeded
- *   shuffle every epoch, PyTorch-default init, clamp head, class-balanced CA loss, no held-out split.
- * - robust: T starts at ≈1, a seeded held-out split (default 20%) is scored after every epoch (NLL, ECE or the
- *   loss) and the best epoch's weights are kept; stops after `patience` epochs without improvement.
+ * The faithful training loop of the CA calibrator (Liu et al. 2024; ca-method.md §3) and the batch loss and
+ * scoring kernels both loops share (robust mode: robust.ts). Faithful: the published loop — Adam (PyTorch
+ * semantics), batch 1000, lr 1e-4, 10 epochs, a fresh seeded shuffle every epoch, PyTorch-default init, clamp
+ * head, class-balanced CA loss, no held-out split.
  * Cost per epoch: O(N·(H·F + C)); buffers are allocated once per fit.
  */
 import { Adam } from '../../math/adam.js';
 import type { Matrix } from '../../math/matrix.js';
 import { Rng } from '../../math/rng.js';
 import { batchWeights, LOG_EPS, sampleLoss } from './losses.js';
-import { backwardAccumulate, forwardRaw, headDerivative, headTemperature, initNearOne, initPyTorchDefault, paramCount, T_MAX, T_MIN, type NetShape } from './network.js';
+import { backwardAccumulate, forwardRaw, headDerivative, headTemperature, initPyTorchDefault, paramCount, T_MAX, T_MIN, type NetShape } from './network.js';
 import type { CaOptions } from './options.js';
 
 /** The calibration set as the loops see it: features, original logits, labels, unchanged predictions. */
@@ -25,8 +24,12 @@ export interface CaTrainData {
   readonly correct: Uint8Array;
 }
 
-/** Per-epoch curves; index 0 is the initialisation (before any step). */
+/**
+ * Training curves. Faithful: one point per epoch; robust: one point every `evalEvery` steps. Index 0 is the
+ * initialisation (before any step); `step[i]` is the number of Adam steps taken at point i.
+ */
 export interface CaCurves {
+  readonly step: number[];
   readonly trainLoss: number[];
   readonly trainNll: number[];
   /** Robust mode only (empty in faithful mode). */
@@ -42,9 +45,8 @@ export interface CaTrainResult {
   /** Mini-batch loss of every Adam step, in order (for golden comparisons). */
   readonly stepLosses: number[];
   readonly steps: number;
-  readonly epochsRun: number;
-  /** Epoch whose weights were kept (robust), or the last epoch (faithful). */
-  readonly bestEpoch: number;
+  /** Adam step whose weights were kept (robust: the selected step; faithful: the last step). */
+  readonly selectedStep: number;
   /** Batches whose balanced weights were all 0 and fell back to unit weights. */
   readonly guardedBatches: number;
   readonly converged: boolean;
@@ -72,11 +74,14 @@ export class CaWorkspace {
   }
 }
 
+/** Robust mode's penalty λ·mean_b (r_b − r0)² on the network's deviation from the TS start r0. */
+export interface CaPenalty { readonly lambda: number; readonly r0: number }
+
 /**
- * Weighted loss of samples ids[start..end) and, when `grad` is given, its exact gradient (grad is overwritten).
- * Cost: O((end−start)·(H·F + C)), no allocation.
+ * Weighted loss of samples ids[start..end) (plus the optional penalty) and, when `grad` is given, its exact
+ * gradient (grad is overwritten). Cost: O((end−start)·(H·F + C)), no allocation.
  */
-export function batchLossGrad(shape: NetShape, params: Float64Array, d: CaTrainData, ids: Int32Array, start: number, end: number, opts: Pick<CaOptions, 'loss' | 'weighting'>, ws: CaWorkspace, grad: Float64Array | null): number {
+export function batchLossGrad(shape: NetShape, params: Float64Array, d: CaTrainData, ids: Int32Array, start: number, end: number, opts: Pick<CaOptions, 'loss' | 'weighting'>, ws: CaWorkspace, grad: Float64Array | null, penalty?: CaPenalty): number {
   const sumW = batchWeights(opts.weighting, d.correct, ids, start, end, ws.w, ws.guard);
   if (grad !== null) grad.fill(0);
   const F = shape.features, C = d.logits.cols;
@@ -88,19 +93,24 @@ export function batchLossGrad(shape: NetShape, params: Float64Array, d: CaTrainD
     const l = sampleLoss(opts.loss, d.logits.data, C, i, d.labels[i] as number, d.pred[i] as number, T, ws.probs, ws.dT);
     const wi = (ws.w[b - start] as number) / sumW;
     total += wi * l;
-    if (grad !== null) {
-      const gr = wi * (ws.dT[0] as number) * headDerivative(shape.head, r, T);
-      if (gr !== 0) backwardAccumulate(shape, params, d.x, i * F, ws.pre, gr, grad);
+    let gr = grad !== null ? wi * (ws.dT[0] as number) * headDerivative(shape.head, r, T) : 0;
+    if (penalty !== undefined) {
+      const dev = r - penalty.r0, pw = penalty.lambda / (end - start);
+      total += pw * dev * dev;
+      gr += 2 * pw * dev;
     }
+    if (grad !== null && gr !== 0) backwardAccumulate(shape, params, d.x, i * F, ws.pre, gr, grad);
   }
   return total;
 }
 
 /**
  * Loss (whole set as one batch), NLL and 15-bin equal-width top-label ECE of the calibrated set ids, in one
- * pass: each sample's temperature and softmax(z/T) are computed once and serve all three. Cost: O(N·(H·F + C)).
+ * pass: each sample's temperature and softmax(z/T) are computed once and serve all three. When `perSample` is
+ * given, it receives each sample's share of the loss (|ids|·w_b/Σw·l_b, mean = loss) and `perSampleNll` its
+ * −ln p_y. Cost: O(N·(H·F + C)).
  */
-export function scoreSet(shape: NetShape, params: Float64Array, d: CaTrainData, ids: Int32Array, opts: Pick<CaOptions, 'loss' | 'weighting'>, ws: CaWorkspace): { loss: number; nll: number; ece: number } {
+export function scoreSet(shape: NetShape, params: Float64Array, d: CaTrainData, ids: Int32Array, opts: Pick<CaOptions, 'loss' | 'weighting'>, ws: CaWorkspace, perSample?: Float64Array, perSampleNll?: Float64Array): { loss: number; nll: number; ece: number } {
   if (ids.length === 0) return { loss: NaN, nll: NaN, ece: NaN };
   const sumW = batchWeights(opts.weighting, d.correct, ids, 0, ids.length, ws.w, ws.guard);
   const bins = 15;
@@ -112,8 +122,12 @@ export function scoreSet(shape: NetShape, params: Float64Array, d: CaTrainData, 
     const i = ids[b] as number;
     const T = headTemperature(shape.head, forwardRaw(shape, params, d.x, i * F, ws.pre));
     const l = sampleLoss(opts.loss, d.logits.data, C, i, d.labels[i] as number, d.pred[i] as number, T, ws.probs, ws.dT);
-    loss += ((ws.w[b] as number) / sumW) * l;
-    nll -= Math.log(Math.max(ws.probs[d.labels[i] as number] as number, LOG_EPS));
+    const share = ((ws.w[b] as number) / sumW) * l;
+    loss += share;
+    const nl = -Math.log(Math.max(ws.probs[d.labels[i] as number] as number, LOG_EPS));
+    nll += nl;
+    if (perSample !== undefined) perSample[b] = share * ids.length;
+    if (perSampleNll !== undefined) perSampleNll[b] = nl;
     const c = ws.probs[d.pred[i] as number] as number;
     const bin = Math.min(bins - 1, Math.max(0, Math.ceil(c * bins) - 1));
     cnt[bin] = (cnt[bin] as number) + 1;
@@ -137,52 +151,32 @@ function deadFraction(shape: NetShape, params: Float64Array, d: CaTrainData, ids
 }
 
 /**
- * Trains the network on `d` with `opts` (see the module doc for the two modes). Deterministic for a given
- * seed: init draws come first from Rng(seed), then the held-out split, then one permutation per epoch.
- * Cost: O(epochs·N·(H·F + C)).
+ * The faithful loop (module doc) on `d`. Deterministic for a given seed: init draws come first from
+ * Rng(seed), then one permutation per epoch. Cost: O(epochs·N·(H·F + C)).
  */
 export function trainCa(shape: NetShape, d: CaTrainData, opts: CaOptions, hooks: CaTrainHooks = {}): CaTrainResult {
   const rng = new Rng(opts.seed);
-  const robust = opts.mode === 'robust';
-  const init = robust ? initNearOne(shape, rng) : initPyTorchDefault(shape, rng);
+  const init = initPyTorchDefault(shape, rng);
   const params = hooks.initParams !== undefined ? Float64Array.from(hooks.initParams) : init;
   const N = d.logits.rows;
-  let trainIds: Int32Array, heldIds: Int32Array;
-  if (robust && N >= 10) {
-    const perm = rng.permutation(N);
-    const nHeld = Math.max(1, Math.round(opts.holdout * N));
-    heldIds = perm.slice(0, nHeld);
-    trainIds = perm.slice(nHeld);
-  } else {
-    trainIds = new Int32Array(N);
-    for (let i = 0; i < N; i++) trainIds[i] = i;
-    heldIds = new Int32Array(0);
-  }
-  const B = Math.min(opts.batchSize, trainIds.length);
-  const ws = new CaWorkspace(shape, d.logits.cols, Math.max(B, N)); // whole-set scoring uses one batch of up to N
+  const trainIds = new Int32Array(N);
+  for (let i = 0; i < N; i++) trainIds[i] = i;
+  const B = Math.min(opts.batchSize, N);
+  const ws = new CaWorkspace(shape, d.logits.cols, N); // whole-set scoring uses one batch of N
   const grad = new Float64Array(paramCount(shape));
   const adam = new Adam(grad.length, { lr: opts.lr });
-  const curves: CaCurves = { trainLoss: [], trainNll: [], heldOutLoss: [], heldOutNll: [], heldOutEce: [] };
+  const curves: CaCurves = { step: [], trainLoss: [], trainNll: [], heldOutLoss: [], heldOutNll: [], heldOutEce: [] };
   const warnings: string[] = [];
   const stepLosses: number[] = [];
-  const record = (): number => {
+  const record = (): void => {
     const tr = scoreSet(shape, params, d, trainIds, opts, ws);
+    curves.step.push(adam.steps);
     curves.trainLoss.push(tr.loss);
     curves.trainNll.push(tr.nll);
-    if (heldIds.length === 0) return tr.loss;
-    const ho = scoreSet(shape, params, d, heldIds, opts, ws);
-    curves.heldOutLoss.push(ho.loss);
-    curves.heldOutNll.push(ho.nll);
-    curves.heldOutEce.push(ho.ece);
-    return opts.select === 'nll' ? ho.nll : opts.select === 'ece' ? ho.ece : ho.loss;
   };
   const dead0 = deadFraction(shape, params, d, trainIds, ws);
-  let best = record();
-  let bestEpoch = 0;
-  const bestParams = Float64Array.from(params);
-  let sinceBest = 0;
+  record();
   let epoch = 0;
-  let stoppedEarly = false;
   while (epoch < opts.epochs) {
     const order: Int32Array = hooks.order !== undefined ? hooks.order(epoch) : rng.shuffle(Int32Array.from(trainIds));
     for (let s = 0; s < order.length; s += B) {
@@ -191,25 +185,22 @@ export function trainCa(shape: NetShape, d: CaTrainData, opts: CaOptions, hooks:
       adam.step(params, grad);
     }
     epoch++;
-    const score = record();
+    record();
     hooks.onProgress?.(epoch / opts.epochs, `epoch ${epoch}`);
-    if (!robust) continue;
-    if (score < best) { best = score; bestEpoch = epoch; bestParams.set(params); sinceBest = 0; }
-    else if (++sinceBest >= opts.patience) { stoppedEarly = true; break; }
   }
-  if (robust) params.set(bestParams);
-  else bestEpoch = epoch;
   const guarded = ws.guard[0] as number;
-  if (guarded > 0) warnings.push(`${guarded} batch(es) were all-correct or all-wrong: balanced weights were all 0 (NaN in the published code); used unit weights`);
+  if (guarded > 0) warnings.push(guardedWarning(guarded));
   if (shape.head === 'clamp' && dead0 > 0.5) warnings.push(`at initialisation ${(100 * dead0).toFixed(1)}% of samples had a raw output outside [0.1, 10] (clamp dead zone, zero gradient); robust mode avoids this`);
   let converged = true;
   const deadEnd = deadFraction(shape, params, d, trainIds, ws);
   if (deadEnd > 0.5) { converged = false; warnings.push(`after training ${(100 * deadEnd).toFixed(1)}% of samples sit at the clamp bound (T = 0.1 or 10) with zero gradient; use mode=robust or head=sigmoid`); }
-  if (robust && !stoppedEarly) { converged = false; warnings.push(`robust mode: held-out ${opts.select} still improving after ${opts.epochs} epochs; raise epochs`); }
-  if (!robust) {
-    const tl = curves.trainLoss;
-    const last = tl[tl.length - 1] as number, prev = tl[tl.length - 2] as number;
-    if (prev - last > 1e-4 * Math.abs(prev)) { converged = false; warnings.push(`faithful mode: training loss still falling after ${epoch} epochs (lr ${opts.lr}, published schedule)`); }
-  }
-  return { params, curves, stepLosses, steps: adam.steps, epochsRun: epoch, bestEpoch, guardedBatches: guarded, converged, warnings };
+  const tl = curves.trainLoss;
+  const last = tl[tl.length - 1] as number, prev = tl[tl.length - 2] as number;
+  if (prev - last > 1e-4 * Math.abs(prev)) { converged = false; warnings.push(`faithful mode: training loss still falling after ${epoch} epochs (lr ${opts.lr}, published schedule)`); }
+  return { params, curves, stepLosses, steps: adam.steps, selectedStep: adam.steps, guardedBatches: guarded, converged, warnings };
+}
+
+/** The warning for batches whose balanced weights were all 0. */
+export function guardedWarning(guarded: number): string {
+  return `${guarded} batch(es) were all-correct or all-wrong: balanced weights were all 0 (NaN in the published code); used unit weights`;
 }

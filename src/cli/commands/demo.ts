@@ -12,7 +12,7 @@ import { getValue, listValue, numberValue, parseArgs } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
-import { loadDataset, packageRoot, type ImageDataset } from '../../datasets/index.js';
+import { COLOURED_SETS, loadDataset, packageRoot, type ImageDataset } from '../../datasets/index.js';
 import { writeFileAtomic } from '../../data/files.js';
 import { checkOutputFolder, checkOutputTarget } from '../../data/outputs.js';
 import type { Matrix } from '../../math/matrix.js';
@@ -25,7 +25,18 @@ import { corruptionSteps, defaultCorruptionNames } from '../../inference/corrupt
 import { buildReportHtml } from '../../report/index.js';
 import type { ReportMethod, ReportTestSet } from '../../report/index.js';
 
-const QUICK_MODELS = ['fmnist-mlp', 'digits-mlp'];
+/**
+ * Named suites: which zoo models, and whether corruptions run by default. `quick` is the paper's setting on
+ * grey data (kept as the honest counter-example: there the views say little beyond max-softmax);
+ * `coloured-fmnist` is the spurious-colour benchmark, where the greyscale and jitter views can tell whether
+ * a prediction rests on colour.
+ */
+export const DEMO_SUITES: Readonly<Record<string, { readonly models: readonly string[]; readonly corruptions: boolean; readonly summary: string }>> = {
+  'quick': { models: ['fmnist-mlp', 'digits-mlp'], corruptions: true, summary: 'grey Fashion-MNIST MLP and OpenCV digits MLP; corruptions and the sklearn-digits shift' },
+  'coloured-fmnist': { models: ['cfmnist-cnn'], corruptions: false, summary: 'colour CNN on coloured Fashion-MNIST; random/permuted/shifted hue, grey and rotated test sets' },
+};
+const DEFAULT_SUITE = 'quick';
+const QUICK_MODELS = DEMO_SUITES[DEFAULT_SUITE]?.models ?? [];
 
 /**
  * The natural shift: scikit-learn's 8×8 digits resized to 14×14 and centred in 20×20, like OpenCV's digits
@@ -42,9 +53,11 @@ calibrator -> metrics on the in-distribution test set, corruptions and the natur
 Prints one table per model (ca-paper and default metric presets) and writes demo.json, demo.md and
 report.html to the output folder.
 
+  --suite NAME          ${Object.entries(DEMO_SUITES).map(([k, v]) => `${k}: ${v.summary}`).join('\n                        ')}
+                        (default ${DEFAULT_SUITE})
   --full                full datasets (Debian's, when installed), all zoo models, corruption severities 1..5
-  --models LIST         zoo model ids (default ${QUICK_MODELS.join(',')}; --full: all in models/)
-  --corruptions LIST    corruption names (default: all known), or 'none'
+  --models LIST         zoo model ids (default: the suite's, ${QUICK_MODELS.join(',')}; --full: all in models/)
+  --corruptions LIST    corruption names (default: all known; none for the coloured-fmnist suite), or 'none'
   --severity S          corruption severity for the quick run (default 3)
   --severities LIST     severities to run, e.g. 1,3,5 (overrides --severity and --full's 1..5)
   --limit N             at most N calibration and N images per test set (for a fast smoke run)
@@ -55,15 +68,18 @@ report.html to the output folder.
 
 splits (fixed): Fashion-MNIST training images 50 000..59 999 (never seen by a zoo model) calibrate;
 t10k tests. OpenCV digits: columns 70..79 of the sheet calibrate, 80..99 test; sklearn 8×8 digits
-(resized to 14×14, centred in 20×20 like OpenCV's) are the natural shift.
-example:
+(resized to 14×14, centred in 20×20 like OpenCV's) are the natural shift. Coloured Fashion-MNIST
+(seed 0): 'calibration' (train images 50 000..59 999) calibrates; 'test' and the shifted sets
+random-hue, permuted-hue, colour-shift, grey and rotated test (docs/views-and-datasets.md).
+examples:
   npx calibra demo
+  npx calibra demo --suite coloured-fmnist
 `;
 
 interface ZooManifest {
   readonly id: string;
   readonly onnx: string;
-  readonly dataset: 'fashion-mnist' | 'opencv-digits';
+  readonly dataset: 'fashion-mnist' | 'opencv-digits' | 'coloured-fashion-mnist';
   readonly architecture?: string;
   readonly accuracy?: { readonly fullTest?: number };
 }
@@ -73,7 +89,7 @@ function readManifest(dir: string, id: string): { manifest: ZooManifest; path: s
   if (!existsSync(path)) throw new CalibraError('E_IO', `no zoo model '${id}'`, { source: path, fix: 'list models/ for the ids (e.g. fmnist-mlp, digits-mlp)' });
   const text = readFileSync(path, 'utf8');
   const manifest = JSON.parse(text) as ZooManifest;
-  if (manifest.dataset !== 'fashion-mnist' && manifest.dataset !== 'opencv-digits') {
+  if (manifest.dataset !== 'fashion-mnist' && manifest.dataset !== 'opencv-digits' && manifest.dataset !== 'coloured-fashion-mnist') {
     throw new CalibraError('E_FORMAT', `unknown dataset ${JSON.stringify(manifest.dataset)}`, { source: path, where: "field 'dataset'" });
   }
   return { manifest, path, text };
@@ -118,7 +134,20 @@ async function runOne(work: ModelWork, root: string, opts: { full: boolean; limi
   const pre = { preferCommitted: !opts.full };
   const testSets: DemoTestSet[] = [];
   let calibration: { dataset: ImageDataset; indices: Int32Array; note: string };
-  if (manifest.dataset === 'fashion-mnist') {
+  if (manifest.dataset === 'coloured-fashion-mnist') {
+    const spec = (set: string): string => `coloured-fmnist${opts.full ? '' : '-subset'}:${set}`;
+    const cal = await loadDataset(spec('calibration'), pre);
+    calibration = { dataset: cal, indices: head(range(cal.count, () => true), opts.limit), note: `${cal.name}: ${cal.note}` };
+    const test = await loadDataset(spec('test'), pre);
+    const ti = head(range(test.count, () => true), opts.limit);
+    testSets.push({ id: 'test', kind: 'id', dataset: test, indices: ti });
+    for (const c of corruptionSteps(opts.corruptionNames, opts.severities)) testSets.push({ id: c.name, kind: 'corruption', dataset: test, indices: ti, corruption: c });
+    for (const set of COLOURED_SETS) {
+      if (set === 'train' || set === 'calibration' || set === 'test') continue;
+      const ds = await loadDataset(spec(set), pre);
+      testSets.push({ id: set, kind: 'natural', dataset: ds, indices: head(range(ds.count, () => true), opts.limit) });
+    }
+  } else if (manifest.dataset === 'fashion-mnist') {
     const train = await loadDataset(opts.full ? 'fashion-mnist:train' : 'fashion-mnist-subset:train', pre);
     const test = await loadDataset(opts.full ? 'fashion-mnist:test' : 'fashion-mnist-subset:test', pre);
     const cal = fmnistCalibrationRows(train, root);
@@ -185,7 +214,10 @@ function buildReport(results: readonly DemoModelResult[], keep: Map<string, Map<
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { flags: ['full', 'force', 'quiet', 'no-report'], values: ['models', 'corruptions', 'severity', 'severities', 'limit', 'seed', 'out'] }, 'demo');
+  const args = parseArgs(argv, { flags: ['full', 'force', 'quiet', 'no-report'], values: ['suite', 'models', 'corruptions', 'severity', 'severities', 'limit', 'seed', 'out'] }, 'demo');
+  const suiteName = getValue(args, 'suite') ?? DEFAULT_SUITE;
+  const suite = DEMO_SUITES[suiteName];
+  if (suite === undefined) throw new CalibraError('E_USAGE', `unknown --suite ${JSON.stringify(suiteName)}`, { where: 'calibra demo', fix: `use one of: ${Object.keys(DEMO_SUITES).join(', ')}` });
   const full = args.flags.has('full');
   const force = args.flags.has('force');
   const quiet = args.flags.has('quiet');
@@ -196,9 +228,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const root = packageRoot();
   const modelsDir = join(root, 'models');
   const allIds = existsSync(modelsDir) ? readdirIds(modelsDir) : [];
-  const ids = listValue(args, 'models') ?? (full ? allIds : QUICK_MODELS);
+  const ids = listValue(args, 'models') ?? (full && getValue(args, 'suite') === undefined ? allIds : [...suite.models]);
   const corrArg = listValue(args, 'corruptions');
-  const corruptionNames = corrArg === undefined ? defaultCorruptionNames() : corrArg.length === 1 && corrArg[0] === 'none' ? [] : corrArg;
+  const corruptionNames = corrArg === undefined ? (suite.corruptions ? defaultCorruptionNames() : []) : corrArg.length === 1 && corrArg[0] === 'none' ? [] : corrArg;
   const sevList = listValue(args, 'severities');
   const severities = sevList !== undefined ? sevList.map((t) => {
     const v = Number(t);
@@ -210,7 +242,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (existsSync(out)) for (const f of ['demo.json', 'demo.md', 'report.html']) checkOutputTarget(join(out, f), undefined, force);
   const works = ids.map((id) => { const m = readManifest(modelsDir, id); return { manifest: m.manifest, manifestPath: m.path, preprocessText: m.text }; });
   const missing = DEMO_METHODS.filter((m) => resolveMethodId(m) === null).map((m) => `${m.label} (${m.id})`);
-  io.stderr(`demo: models ${ids.join(', ')}; ${full ? 'full datasets' : 'committed subsets'}; corruptions ${corruptionNames.length > 0 ? `${corruptionNames.join(', ')} at severity ${severities.join(',')}` : 'none'}; seed ${seed}${Number.isFinite(limit) ? `; limit ${limit}` : ''}\n`);
+  io.stderr(`demo: suite ${suiteName}; models ${ids.join(', ')}; ${full ? 'full datasets' : 'committed subsets'}; corruptions ${corruptionNames.length > 0 ? `${corruptionNames.join(', ')} at severity ${severities.join(',')}` : 'none'}; seed ${seed}${Number.isFinite(limit) ? `; limit ${limit}` : ''}\n`);
   if (missing.length > 0) io.stderr(`demo: not registered yet, skipped: ${missing.join(', ')}\n`);
   const keep = new Map<string, Map<string, { probs: Matrix<Float64Array>; labels: Int32Array }>>();
   const results: DemoModelResult[] = [];
@@ -220,7 +252,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout(`${formatDemoText(r)}\n`);
   }
   mkdirSync(out, { recursive: true });
-  const settings = { full, models: ids, corruptions: corruptionNames, severities, seed, limit: Number.isFinite(limit) ? limit : null, views: ['rotation', 'greyscale', 'colorjitter'] };
+  const settings = { suite: suiteName, full, models: ids, corruptions: corruptionNames, severities, seed, limit: Number.isFinite(limit) ? limit : null, views: ['rotation', 'greyscale', 'colorjitter'] };
   writeFileAtomic(join(out, 'demo.json'), `${JSON.stringify({ format: 'calibra.demo', version: 1, settings, missingMethods: missing, models: results }, null, 1)}\n`, { force });
   const md = ['# calibra demo', '', `Settings: \`${JSON.stringify(settings)}\``, '', ...results.map((r) => formatDemoMarkdown(r))].join('\n');
   writeFileAtomic(join(out, 'demo.md'), md, { force });

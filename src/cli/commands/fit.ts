@@ -87,6 +87,7 @@ export const fitCommand: Command = {
     const text = serializeModel(result.model);
     writeFileAtomic(out, text, { force: args.flags.has('force') });
     progress.done();
+    if (result.summary !== undefined) io.stderr(`${result.summary}\n`);
     const lines = [
       `method      ${spec.id} (${spec.title})`,
       `data        ${input.logits.rows} samples × ${input.logits.cols} classes from ${input.source}`,

@@ -232,7 +232,7 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
     }
     const method: ReportMethod = {
       id, title: spec.title, probs: probsPerSet,
-      fit: { converged: fitted.converged, iterations: fitted.iterations, loss: fitted.loss, warnings: fitted.warnings, seconds },
+      fit: { converged: fitted.converged, iterations: fitted.iterations, loss: fitted.loss, warnings: fitted.warnings, seconds, ...(fitted.summary !== undefined ? { summary: fitted.summary } : {}) },
       ...(temps.some((x) => x !== undefined) ? { temperatures: temps } : {}),
     };
     methods.push(method);

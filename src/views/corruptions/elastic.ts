@@ -6,7 +6,7 @@
  * (and, as SciPy's 'constant' mode does, 0 for any resampling position outside [0, n−1]).
  */
 import { createImage, type Image } from '../image.js';
-import { borderIndex, type Border } from '../filter.js';
+import { bilinear, borderIndex, type Border } from '../filter.js';
 import type { RandomSource } from '../random.js';
 
 function clamp(v: number): number { return v < 0 ? 0 : v > 1 ? 1 : v; }
@@ -60,24 +60,6 @@ export function gaussianFilter2d(field: Float64Array, height: number, width: num
   return out;
 }
 
-/** Bilinear sample of channel c at (row, col) with `border` reads; integer neighbours mapped by the border. */
-function bilinear(s: Float32Array, W: number, H: number, C: number, c: number, row: number, col: number, border: Border): number {
-  const y0 = Math.floor(row);
-  const x0 = Math.floor(col);
-  const fy = row - y0;
-  const fx = col - x0;
-  const ya = borderIndex(y0, H, border);
-  const yb = borderIndex(y0 + 1, H, border);
-  const xa = borderIndex(x0, W, border);
-  const xb = borderIndex(x0 + 1, W, border);
-  const vaa = ya < 0 || xa < 0 ? 0 : (s[(ya * W + xa) * C + c] as number);
-  const vab = ya < 0 || xb < 0 ? 0 : (s[(ya * W + xb) * C + c] as number);
-  const vba = yb < 0 || xa < 0 ? 0 : (s[(yb * W + xa) * C + c] as number);
-  const vbb = yb < 0 || xb < 0 ? 0 : (s[(yb * W + xb) * C + c] as number);
-  const top = vaa * (1 - fx) + vab * fx;
-  const bot = vba * (1 - fx) + vbb * fx;
-  return top * (1 - fy) + bot * fy;
-}
 
 /**
  * The elastic transform with explicit draws. `mnist` selects MNIST-C's zero borders. With zero affine

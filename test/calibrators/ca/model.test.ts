@@ -37,7 +37,7 @@ function permuteInput(d: LabelledInput & { views: ViewLogits }, perm: Int32Array
 
 describe('ca: guarantees of the fitted model', () => {
   const train = dataset(600, 6, 1);
-  const fitted = fitCa(train, { mode: 'robust', epochs: 30, batchSize: 100 }, { seed: 3 });
+  const fitted = fitCa(train, { mode: 'robust', steps: 200, batchSize: 100 }, { seed: 3 });
 
   it('keeps the argmax (accuracy identical) on every input, for every mode and loss', () => {
     const models = [fitted.model, fitCa(train, { mode: 'faithful', lr: 0.05, epochs: 3, batchSize: 100 }, { seed: 4 }).model,
@@ -68,7 +68,7 @@ describe('ca: guarantees of the fitted model', () => {
   });
 
   it('is deterministic for a seed and records the seed and resolved options', () => {
-    const again = fitCa(train, { mode: 'robust', epochs: 30, batchSize: 100 }, { seed: 3 });
+    const again = fitCa(train, { mode: 'robust', steps: 200, batchSize: 100 }, { seed: 3 });
     expect(JSON.stringify(again.model.toJSON())).toBe(JSON.stringify(fitted.model.toJSON()));
     const j = fitted.model.toJSON();
     expect(j.seed).toBe(3);
@@ -77,14 +77,16 @@ describe('ca: guarantees of the fitted model', () => {
     expect(j.input).toBe('views');
   });
 
-  it('robust mode reports per-epoch train and held-out curves and keeps the best held-out epoch', () => {
+  it('robust mode scores the held-out split every evalEvery steps (step 0 = the TS start) and keeps the best held-out CA loss', () => {
     const c = fitted.curves;
-    expect(c.trainLoss.length).toBe(fitted.lossCurve?.length);
-    expect(c.heldOutNll.length).toBe(c.trainLoss.length);
-    for (const curve of [c.trainLoss, c.trainNll, c.heldOutLoss, c.heldOutNll, c.heldOutEce]) expect(curve.every((v) => Number.isFinite(v))).toBe(true);
-    expect(c.trainLoss[fitted.bestEpoch]).toBeLessThan(c.trainLoss[0] as number);
-    const best = Math.min(...c.heldOutNll);
-    expect(c.heldOutNll[fitted.bestEpoch]).toBe(best);
+    expect(c.step).toEqual(Array.from({ length: 9 }, (_, i) => 25 * i));
+    expect(c.heldOutLoss.length).toBe(9);
+    for (const curve of [c.heldOutLoss, c.heldOutNll, c.heldOutEce]) expect(curve.every((v) => Number.isFinite(v))).toBe(true);
+    const at = c.step.indexOf(fitted.selectedStep);
+    expect(c.heldOutLoss[at]).toBe(Math.min(...c.heldOutLoss));
+    expect(fitted.iterations).toBe(200);
+    expect(fitted.diagnostics.steps).toBe(200);
+    expect(fitted.diagnostics.selectedStep).toBe(fitted.selectedStep);
   });
 
   it('rejects input missing a fitted view with E_VIEWS_MISMATCH naming expected and given views', () => {

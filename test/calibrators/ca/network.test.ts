@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { caFeatures, topKRow } from '../../../src/calibrators/ca/features.js';
-import { headDerivative, headTemperature, initNearOne, initPyTorchDefault, paramCount, type NetShape } from '../../../src/calibrators/ca/network.js';
+import { headDerivative, headTemperature, headRawFor, initAtTemperature, initPyTorchDefault, paramCount, predictTemperaturesInto, type NetShape } from '../../../src/calibrators/ca/network.js';
 import type { CaHead, CaLoss, CaWeighting } from '../../../src/calibrators/ca/options.js';
 import { batchLossGrad, CaWorkspace, type CaTrainData } from '../../../src/calibrators/ca/training.js';
 import type { Matrix } from '../../../src/math/matrix.js';
@@ -95,22 +95,30 @@ describe('temperature heads', () => {
     }
   });
 
-  it('robust init starts every temperature near 1 (within 2%)', () => {
+  it('robust init: every sample starts exactly at the base temperature, for every head', () => {
     const d = trainData(200, 8, 4, 4);
-    for (const head of ['clamp', 'sigmoid'] as const) {
-      const shape: NetShape = { features: 12, hidden: 5, head };
-      const p = initNearOne(shape, new Rng(9));
-      const ws = new CaWorkspace(shape, 8, 1);
-      for (let i = 0; i < 200; i++) {
-        let r = p[70] as number;
-        for (let h = 0; h < 5; h++) {
-          let a = p[60 + h] as number;
-          for (let f = 0; f < 12; f++) a += (p[h * 12 + f] as number) * (d.x[i * 12 + f] as number);
-          if (a > 0) r += (p[65 + h] as number) * a;
-        }
-        expect(Math.abs(headTemperature(head, r) - 1)).toBeLessThan(0.02);
+    for (const head of ['clamp', 'sigmoid', 'exp'] as const) {
+      for (const T0 of [0.35, 1, 1.7, 4.2]) {
+        const shape: NetShape = { features: 12, hidden: 5, head };
+        const p = initAtTemperature(shape, new Rng(9), T0);
+        for (let h = 0; h < 5; h++) expect(p[65 + h]).toBe(0);
+        expect(Array.from(p.subarray(0, 60)).some((w) => w !== 0)).toBe(true); // hidden layer random, not zero
+        const T = predictTemperaturesInto(shape, p, d.x, 200, new Float64Array(200));
+        for (const t of T) expect(Math.abs(t - T0)).toBeLessThan(1e-12 * T0);
       }
-      expect(ws.pre.length).toBe(5);
     }
   });
+
+  it('exp head: T = exp(clamp(r, ln 0.1, ln 10)), derivative T inside and 0 outside, headRawFor inverts every head', () => {
+    expect(headTemperature('exp', Math.log(1.7))).toBeCloseTo(1.7, 14);
+    expect(headTemperature('exp', 50)).toBeCloseTo(10, 12);
+    expect(headTemperature('exp', -50)).toBeCloseTo(0.1, 12);
+    expect(headDerivative('exp', 50, 10)).toBe(0);
+    for (const r of [-1.5, 0, 0.4, 2]) {
+      const fd = (headTemperature('exp', r + 1e-6) - headTemperature('exp', r - 1e-6)) / 2e-6;
+      expect(headDerivative('exp', r, headTemperature('exp', r))).toBeCloseTo(fd, 7);
+    }
+    for (const head of ['clamp', 'sigmoid', 'exp'] as const) for (const T of [0.2, 1, 2.5, 9]) expect(headTemperature(head, headRawFor(head, T))).toBeCloseTo(T, 9);
+  });
+
 });

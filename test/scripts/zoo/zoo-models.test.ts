@@ -5,8 +5,9 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadDataset } from '../../../src/datasets/index.js';
+import { COLOURED_SETS, loadDataset } from '../../../src/datasets/index.js';
 import { OnnxClassifier } from '../../../src/inference/onnx-runner.js';
+import { fitTemperature } from '../../../src/calibrators/temperature.js';
 import { fitIntoFrame, parsePreprocessJson } from '../../../src/inference/preprocess.js';
 import { createImage, type Image } from '../../../src/views/image.js';
 
@@ -36,19 +37,39 @@ async function correctCount(clf: OnnxClassifier, spec: string, pred: (i: number)
 }
 
 describe('zoo models', () => {
-  it('has at least three Fashion-MNIST models and one OpenCV-digits model', () => {
+  it('has at least three Fashion-MNIST models, one OpenCV-digits model and one colour model', () => {
     const datasets = ids.map((id) => load(id).manifest.dataset);
     expect(datasets.filter((d) => d === 'fashion-mnist').length).toBeGreaterThanOrEqual(3);
     expect(datasets).toContain('opencv-digits');
+    expect(datasets).toContain('coloured-fashion-mnist');
+  });
+
+  it('cfmnist-cnn: 3-channel input, over-confident (temperature scaling on the committed calibration images gives T > 1.2, as stated), colour helps ID and hurts the shifted sets', async () => {
+    const { manifest, text } = load('cfmnist-cnn');
+    const m = JSON.parse(text) as { preprocess: { channels: string }; calibration: { temperatureTS: number; set: string } };
+    expect(m.preprocess.channels).toBe('rgb');
+    expect(m.calibration.set).toBe('calibration');
+    expect(m.calibration.temperatureTS).toBeGreaterThan(1.2);
+    const clf = await OnnxClassifier.load(`models/${manifest.onnx}`, parsePreprocessJson(text, 'cfmnist-cnn'));
+    const cal = await loadDataset('coloured-fmnist-subset:calibration');
+    const logits = await clf.logits(cal.count, (i) => cal.image(i));
+    await clf.close();
+    const t = fitTemperature(logits, cal.labels).temperature;
+    expect(t).toBeGreaterThan(1.2);
+    expect(t).toBeCloseTo((manifest.accuracy.committed['coloured-fmnist-subset:calibration'] as unknown as { temperatureTS: number }).temperatureTS, 4);
+    const acc = (s: string): number => manifest.accuracy.committed[`coloured-fmnist-subset:${s}`]?.accuracy ?? Number.NaN;
+    for (const s of ['random-hue', 'permuted-hue', 'grey']) expect(acc(s), s).toBeLessThan(acc('test') - 0.05);
   });
 
   it.each(ids)('%s: ONNX logits equal the tfjs logits recorded at export (max |diff| < 1e-4)', async (id) => {
     const { manifest, text } = load(id);
     const fx = JSON.parse(readFileSync(`test/fixtures/zoo/${id}-expected.json`, 'utf8')) as { shape: number[]; pixelsUint8Base64: string; logits: number[] };
-    const [n, , h, w] = fx.shape as [number, number, number, number];
+    const [n, c, h, w] = fx.shape as [number, 1 | 3, number, number];
     const px = Buffer.from(fx.pixelsUint8Base64, 'base64');
+    const per = h * w * c;
     const clf = await OnnxClassifier.load(`models/${manifest.onnx}`, parsePreprocessJson(text, id));
-    const l = await clf.logits(n, (i) => createImage(w, h, 1, Float32Array.from(px.subarray(i * h * w, (i + 1) * h * w), (v) => v / 255)));
+    // Fixture pixels are HWC bytes per image.
+    const l = await clf.logits(n, (i) => createImage(w, h, c, Float32Array.from(px.subarray(i * per, (i + 1) * per), (v) => v / 255)));
     await clf.close();
     expect(l.data.length).toBe(fx.logits.length);
     let maxDiff = 0;
@@ -61,9 +82,10 @@ describe('zoo models', () => {
     const clf = await OnnxClassifier.load(`models/${manifest.onnx}`, parsePreprocessJson(text, id));
     const stated = manifest.accuracy.committed;
     const same = (img: Image): Image => img;
+    const coloured = COLOURED_SETS.filter((s) => s !== 'train' && s !== 'calibration').map((s): [string, string, (i: number) => boolean, (img: Image) => Image] => [`coloured-fmnist-subset:${s}`, `coloured-fmnist-subset:${s}`, () => true, same]);
     const checks: [string, string, (i: number) => boolean, (img: Image) => Image][] = manifest.dataset === 'fashion-mnist'
       ? [['fashion-mnist-subset:test', 'fashion-mnist-subset:test', () => true, same]]
-      : [['opencv-digits:test-columns-80-99', 'opencv-digits', (i) => i % 100 >= 80, same], ['sklearn-digits:framed-14-in-20', 'sklearn-digits', () => true, (img) => fitIntoFrame(img, 14, 20)]];
+      : manifest.dataset === 'coloured-fashion-mnist' ? coloured : [['opencv-digits:test-columns-80-99', 'opencv-digits', (i) => i % 100 >= 80, same], ['sklearn-digits:framed-14-in-20', 'sklearn-digits', () => true, (img) => fitIntoFrame(img, 14, 20)]];
     for (const [key, spec, pred, prep] of checks) {
       const want = stated[key];
       expect(want, `models/${id}.json accuracy.committed['${key}']`).toBeDefined();
