@@ -82,14 +82,18 @@ export function probsToLogits(probs: Matrix, eps = 1e-12): Matrix<Float64Array> 
   return { data: out, rows: probs.rows, cols: probs.cols };
 }
 
-/** Index of the largest entry of row r (first one on ties, like numpy argmax). */
+/**
+ * Index of the largest entry of row r: the first one on ties, and the first NaN when the row holds one,
+ * like numpy's argmax (NaN propagates as the maximum: np.argmax([1, nan, 3]) == 1).
+ */
 export function argmaxRow(data: FloatArray, cols: number, r: number): number {
   const base = r * cols;
   let best = 0;
   let bestV = data[base] as number;
+  if (bestV !== bestV) return 0;
   for (let j = 1; j < cols; j++) {
     const v = data[base + j] as number;
-    if (v > bestV) { bestV = v; best = j; }
+    if (v > bestV) { bestV = v; best = j; } else if (v !== v) return j;
   }
   return best;
 }
