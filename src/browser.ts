@@ -23,5 +23,6 @@ export { parseNpy, encodeNpy, toFloat64Array } from './data/npy.js';
 export { parseNpz, encodeNpz } from './data/npz.js';
 export { parseCsvMatrix, formatCsvMatrix } from './data/csv.js';
 export { parseJsonArray } from './data/json.js';
+export { arrayToLabels, arrayToLogits, arrayToProbs } from './data/validate.js';
 export * from './report/index.js';
 export { VERSION } from './version.js';
