@@ -8,6 +8,7 @@
  * `reduction=top-label`. Not argmax-preserving in general. Cost O(N) per Newton iteration.
  */
 import { CalibraError } from '../errors.js';
+import { logisticNewton, type LogisticFit } from './logistic-newton.js';
 import type { Matrix } from '../math/matrix.js';
 import { applyReduction, fitReduction, reductionFor, topLabelConfidences, type BinaryMapFamily } from './scaling-reduction.js';
 import {
@@ -22,81 +23,6 @@ const LN_EPS = Math.log(BETA_EPS);
 
 /** Fitted beta parameters; m is the midpoint (μ(m) = 1/2), for display. */
 export interface BetaParams { readonly a: number; readonly b: number; readonly c: number; readonly m: number }
-
-/** Binary logistic regression by damped Newton on the given feature columns (plus intercept). */
-function logisticNewton(cols: Float64Array[], t: ArrayLike<number>): { w: number[]; loss: number; iterations: number; converged: boolean } {
-  const n = t.length, d = cols.length + 1;
-  const w = new Array<number>(d).fill(0);
-  const u = new Float64Array(n);
-  const lossAt = (ww: number[]): number => {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      let z = ww[d - 1] as number;
-      for (let j = 0; j < d - 1; j++) z += (ww[j] as number) * ((cols[j] as Float64Array)[i] as number);
-      u[i] = z;
-      const yi = t[i] as number;
-      // -y ln σ(z) - (1-y) ln σ(-z) = softplus(z) - y z
-      s += (z >= 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - yi * z;
-    }
-    return s / n;
-  };
-  let loss = lossAt(w);
-  let it = 0, converged = false;
-  const g = new Array<number>(d), H = new Array<number>(d * d);
-  for (; it < 200; it++) {
-    g.fill(0); H.fill(0);
-    for (let i = 0; i < n; i++) {
-      const z = u[i] as number;
-      const p = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-      const r = p - (t[i] as number), wgt = p * (1 - p);
-      for (let j = 0; j < d; j++) {
-        const xj = j === d - 1 ? 1 : (cols[j] as Float64Array)[i] as number;
-        g[j] = (g[j] as number) + r * xj / n;
-        for (let l = 0; l <= j; l++) {
-          const xl = l === d - 1 ? 1 : (cols[l] as Float64Array)[i] as number;
-          H[j * d + l] = (H[j * d + l] as number) + wgt * xj * xl / n;
-        }
-      }
-    }
-    if (Math.max(...g.map(Math.abs)) <= 1e-13) { converged = true; break; }
-    for (let j = 0; j < d; j++) { H[j * d + j] = (H[j * d + j] as number) + 1e-14; for (let l = 0; l < j; l++) H[l * d + j] = H[j * d + l] as number; }
-    const step = cholSolve(H, g, d);
-    let a = 1, ok = false;
-    let gd = 0;
-    for (let j = 0; j < d; j++) gd -= (g[j] as number) * (step[j] as number);
-    const prev = loss;
-    while (a >= 1e-12) {
-      const trial = w.map((v, j) => v - a * (step[j] as number));
-      const nl = lossAt(trial);
-      if (nl <= loss + 1e-4 * a * gd) { for (let j = 0; j < d; j++) w[j] = trial[j] as number; loss = nl; ok = true; break; }
-      a /= 2;
-    }
-    const gmax = Math.max(...g.map(Math.abs));
-    if (!ok) { lossAt(w); converged = gmax <= 1e-8; break; }
-    // the loss no longer moves in float64: stop, converged when the gradient is small
-    if (prev - loss <= 1e-15 * Math.max(1, loss)) { converged = gmax <= 1e-8; if (converged || a < 1) break; }
-  }
-  return { w, loss, iterations: it, converged };
-}
-
-function cholSolve(H: number[], g: number[], d: number): number[] {
-  const L = new Array<number>(d * d).fill(0);
-  for (let j = 0; j < d; j++) {
-    let s = H[j * d + j] as number;
-    for (let k = 0; k < j; k++) s -= (L[j * d + k] as number) ** 2;
-    const diag = Math.sqrt(Math.max(s, 1e-300));
-    L[j * d + j] = diag;
-    for (let i = j + 1; i < d; i++) {
-      let v = H[i * d + j] as number;
-      for (let k = 0; k < j; k++) v -= (L[i * d + k] as number) * (L[j * d + k] as number);
-      L[i * d + j] = v / diag;
-    }
-  }
-  const y = new Array<number>(d).fill(0), x = new Array<number>(d).fill(0);
-  for (let i = 0; i < d; i++) { let v = g[i] as number; for (let k = 0; k < i; k++) v -= (L[i * d + k] as number) * (y[k] as number); y[i] = v / (L[i * d + i] as number); }
-  for (let i = d - 1; i >= 0; i--) { let v = y[i] as number; for (let k = i + 1; k < d; k++) v -= (L[k * d + i] as number) * (x[k] as number); x[i] = v / (L[i * d + i] as number); }
-  return x;
-}
 
 /** Midpoint m with b·ln(1 − m) − a·ln m = c, by bisection on (0, 1) (display only); NaN when none. */
 function midpoint(a: number, b: number, c: number): number {
@@ -116,7 +42,7 @@ export function fitBeta(lnS: ArrayLike<number>, ln1mS: ArrayLike<number>, target
   const n = targets.length;
   const x1 = new Float64Array(n), x2 = new Float64Array(n);
   for (let i = 0; i < n; i++) { x1[i] = Math.max(lnS[i] as number, LN_EPS); x2[i] = -Math.max(ln1mS[i] as number, LN_EPS); }
-  let r = logisticNewton([x1, x2], targets);
+  let r: LogisticFit = logisticNewton([x1, x2], targets);
   let a = r.w[0] as number, b = r.w[1] as number, c = r.w[2] as number;
   const warnings: string[] = [];
   let iterations = r.iterations;
@@ -129,7 +55,8 @@ export function fitBeta(lnS: ArrayLike<number>, ln1mS: ArrayLike<number>, target
     a = r.w[0] as number; b = 0; c = r.w[1] as number;
     warnings.push('beta-b-clamped: fitted b < 0, refitted with b = 0');
   }
-  if (!r.converged) warnings.push(`beta-not-converged: Newton stopped after ${r.iterations} iterations (separable data makes the MLE diverge)`);
+  if (r.separable) warnings.push(`beta-separable: the classes are separable, the MLE diverges (Newton stopped after ${r.iterations} iterations)`);
+  else if (!r.converged) warnings.push(`beta-not-converged: Newton stopped at gradient ${r.gradient.toExponential(2)} after ${r.iterations} iterations`);
   return { params: { a, b, c, m: midpoint(a, b, c) }, loss: r.loss, iterations, converged: r.converged, warnings };
 }
 
@@ -139,7 +66,7 @@ export function betaApply(p: BetaParams, lnS: number, ln1mS: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
-const FAMILY: BinaryMapFamily<BetaParams> = { fit: fitBeta, apply: betaApply };
+const FAMILY: BinaryMapFamily<BetaParams> = { fit: (_s, lnS, ln1mS, t) => fitBeta(lnS, ln1mS, t), apply: (p, _s, lnS, ln1mS) => betaApply(p, lnS, ln1mS) };
 const BETA_DEFAULTS = { reduction: 'ovr', independent: false } as const;
 interface BetaOptions { reduction: 'ovr' | 'top-label'; independent: boolean }
 
@@ -162,7 +89,7 @@ export class BetaModel implements FittedCalibrator {
   predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
     checkLogits(input.logits, 'beta', this.numClasses);
     const dst = outputBuffer(input, out, 'beta');
-    applyReduction(FAMILY, this.maps, input.logits, this.reduction, this.options.independent, dst);
+    applyReduction(FAMILY, this.maps, input, this.reduction, this.options.independent, dst);
     return { data: dst, rows: input.logits.rows, cols: this.numClasses };
   }
 
@@ -170,7 +97,7 @@ export class BetaModel implements FittedCalibrator {
   predictConfidence(input: CalibrationInput): Float64Array {
     checkLogits(input.logits, 'beta', this.numClasses);
     if (this.reduction !== 'top-label') throw new CalibraError('E_UNSUPPORTED', 'beta: predictConfidence needs reduction=top-label', { fix: 'fit with --option reduction=top-label' });
-    return topLabelConfidences(FAMILY, this.maps[0] as (typeof this.maps)[number], input.logits);
+    return topLabelConfidences(FAMILY, this.maps[0] as (typeof this.maps)[number], input);
   }
 
   toJSON(): CalibratorJSON {
@@ -190,7 +117,7 @@ export const betaCalibration: CalibratorSpec = {
     const o = readBetaOptions(options);
     const K = checkLabelled(data, 'beta');
     const { reduction } = reductionFor(K, o.reduction);
-    const r = fitReduction(FAMILY, data.logits, data.labels, reduction);
+    const r = fitReduction(FAMILY, data, data.labels, reduction);
     const diag = { converged: r.converged, iterations: r.iterations, loss: r.loss, warnings: r.warnings };
     return { model: new BetaModel(K, reduction, r.maps, o, diag), ...diag };
   },

@@ -1,6 +1,6 @@
 /**
  * Multiclass reductions for the binning-family maps (histogram, isotonic, BBQ, scaling-binning),
- * calibrators.md §1.2. The maps read probabilities (softmax of the logits):
+ * calibrators.md §1.2. The maps read probabilities (the user's own when given, else softmax of the logits):
  * - **one-vs-rest** (`ovr`): map k is fitted on column k of softmax(z) against 1[y = k]; rows are then divided
  *   by their sum (an all-zero row becomes uniform, values in (1, 1+1e-5] snap to 1), as scikit-learn's
  *   `CalibratedClassifierCV` does, unless `independent`. With K = 2 only the positive column is calibrated and
@@ -10,7 +10,8 @@
  *   (uniformly when c = 1). The label is kept, but the vector's argmax can move when c′ is small, so these
  *   models do not claim `preservesArgmax`.
  */
-import { argmaxRow, softmax } from '../math/softmax.js';
+import { argmaxRow } from '../math/softmax.js';
+import { inputProbabilities } from './probabilities.js';
 import type { Matrix } from '../math/matrix.js';
 import { readArray } from './model-fields.js';
 import { checkPredictInput } from './checks.js';
@@ -47,11 +48,11 @@ export function mapCount(reduction: BinaryReduction, numClasses: number): number
 }
 
 /**
- * Fits the maps of a reduction on softmax(logits). `onMap` reports progress after each map.
+ * Fits the maps of a reduction on the input's probabilities (`inputProbabilities`). `onMap` reports progress after each map.
  * Cost: K column extractions plus K map fits (OvR) or one (top-label); O(N·K) memory for the probabilities.
  */
 export function fitReduction(data: LabelledInput, reduction: BinaryReduction, independent: boolean, fitMap: MapFitter, onMap?: (done: number, total: number) => void): ReducedMaps {
-  const probs = softmax(data.logits);
+  const probs = inputProbabilities(data);
   const { rows: n, cols: k } = probs;
   const maps: ScoreMap[] = [];
   const warnings: string[] = [];
@@ -91,11 +92,11 @@ export function topLabelView(probs: Matrix, labels: Int32Array, conf: Float64Arr
 }
 
 /**
- * Calibrated probabilities through the maps: softmax(logits) is written into `out` and transformed in place.
- * Cost: O(N·K) plus the maps' own cost per entry; allocates only N-vectors for top-label.
+ * Calibrated probabilities through the maps: the input's probabilities are written into `out` and transformed
+ * in place. Cost: O(N·K) plus the maps' own cost per entry; allocates only N-vectors for top-label.
  */
-export function predictReduction(logits: Matrix, r: Pick<ReducedMaps, 'reduction' | 'independent' | 'maps'>, out?: Float64Array): Matrix<Float64Array> {
-  const probs = softmax(logits, 1, out);
+export function predictReduction(input: CalibrationInput, r: Pick<ReducedMaps, 'reduction' | 'independent' | 'maps'>, out?: Float64Array): Matrix<Float64Array> {
+  const probs = inputProbabilities(input, out);
   const { rows: n, cols: k, data } = probs;
   if (r.reduction === 'top-label') {
     applyTopLabel(probs, r.maps[0] as ScoreMap);
@@ -188,7 +189,7 @@ export function reducedMapModel<O extends { readonly reduction: BinaryReduction 
     preservesArgmax: false,
     predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
       checkPredictInput(input.logits, numClasses, id);
-      return predictReduction(input.logits, r, out);
+      return predictReduction(input, r, out);
     },
     toJSON(): CalibratorJSON {
       return { format: 'calibra.calibrator', version: 1, method: id, input: 'probs', numClasses, reduction: options.reduction, options: { ...options }, params: { maps: r.maps.map((m) => m.toJSON()) }, fit, seed };

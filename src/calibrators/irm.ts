@@ -7,23 +7,23 @@
  * float ties between entries closer than ~1e-7 that fall on a flat part of the map).
  * Cost: fit O(N·K log(N·K)) (two native sorts of the pooled scores, 16·N·K bytes); predict O(N·K log m).
  */
-import { softmax } from '../math/softmax.js';
 import type { Matrix } from '../math/matrix.js';
 import { checkLabelled, checkOptionKeys, checkPredictInput, fitBlock } from './checks.js';
 import { IsotonicScoreMap } from './isotonic-map.js';
 import { invalidModel, readNumber, readObject } from './model-fields.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from './types.js';
+import { inputProbabilities } from './probabilities.js';
 
 const ID = 'irm';
 /** Mix-n-Match's tie-break: predictions are `iso(p) + MIX_N_MATCH_TIE_BREAK·p` before normalisation. */
 export const MIX_N_MATCH_TIE_BREAK = 1e-9;
 
 /**
- * Applies one isotonic map to every entry of softmax(logits) with the tie-break, then normalises rows.
- * Writes into `out` when given. Cost: O(N·K log m).
+ * Applies one isotonic map to every entry of the input's probabilities (`inputProbabilities`) with the
+ * tie-break, then normalises rows. Writes into `out` when given. Cost: O(N·K log m).
  */
-export function applyPooledIsotonic(logits: Matrix, map: IsotonicScoreMap, tieBreak: number, out?: Float64Array): Matrix<Float64Array> {
-  const probs = softmax(logits, 1, out);
+export function applyPooledIsotonic(input: CalibrationInput, map: IsotonicScoreMap, tieBreak: number, out?: Float64Array): Matrix<Float64Array> {
+  const probs = inputProbabilities(input, out);
   const { rows: n, cols: k, data } = probs;
   const row = new Float64Array(k);
   for (let i = 0; i < n; i++) {
@@ -47,7 +47,7 @@ function makeModel(map: IsotonicScoreMap, tieBreak: number, numClasses: number, 
     preservesArgmax: true,
     predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
       checkPredictInput(input.logits, numClasses, ID);
-      return applyPooledIsotonic(input.logits, map, tieBreak, out);
+      return applyPooledIsotonic(input, map, tieBreak, out);
     },
     toJSON(): CalibratorJSON {
       return { format: 'calibra.calibrator', version: 1, method: ID, input: 'probs', numClasses, reduction: 'pooled', options: {}, params: { map: map.toJSON(), tieBreak }, fit, seed: null };
@@ -65,7 +65,7 @@ export const irm: CalibratorSpec = {
   fit(data: LabelledInput, options: RawOptions, ctx: FitContext): FitResult {
     checkOptionKeys(options, [], ID);
     checkLabelled(data, ID);
-    const probs = softmax(data.logits);
+    const probs = inputProbabilities(data);
     const { rows: n, cols: k } = probs;
     const targets = new Uint8Array(n * k);
     for (let i = 0; i < n; i++) targets[i * k + (data.labels[i] as number)] = 1;

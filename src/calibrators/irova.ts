@@ -1,17 +1,17 @@
 /**
  * Isotonic regression one-vs-all (`irova`), Mix-n-Match's IROvA (Zhang, Kailkhura & Han, ICML 2020;
- * calibrators.md §5.2): one isotonic map per class k on column k of softmax(z) against 1[y = k] (all K
+ * calibrators.md §5.2): one isotonic map per class k on column k of the probabilities (the given ones, or softmax(z)) against 1[y = k] (all K
  * columns, also when K = 2), plus the tie-break 1e-9·p, then rows divided by their sum. Different maps per
  * class can reorder a row, so the argmax is not preserved ([oracle] 10 rows of fixture G flip).
  * Cost: fit O(K·N log N); predict O(N·K log m).
  */
-import { softmax } from '../math/softmax.js';
 import type { Matrix } from '../math/matrix.js';
 import { checkLabelled, checkOptionKeys, checkPredictInput, fitBlock } from './checks.js';
 import { IsotonicScoreMap } from './isotonic-map.js';
 import { MIX_N_MATCH_TIE_BREAK } from './irm.js';
 import { invalidModel, readArray, readNumber, readObject } from './model-fields.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from './types.js';
+import { inputProbabilities } from './probabilities.js';
 
 const ID = 'irova';
 
@@ -63,7 +63,7 @@ function makeModel(maps: readonly IsotonicScoreMap[], tieBreak: number, numClass
     preservesArgmax: false,
     predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
       checkPredictInput(input.logits, numClasses, ID);
-      return applyColumnIsotonic(softmax(input.logits, 1, out), maps, tieBreak);
+      return applyColumnIsotonic(inputProbabilities(input, out), maps, tieBreak);
     },
     toJSON(): CalibratorJSON {
       return { format: 'calibra.calibrator', version: 1, method: ID, input: 'probs', numClasses, reduction: 'ovr', options: {}, params: { maps: maps.map((m) => m.toJSON()), tieBreak }, fit, seed: null };
@@ -81,7 +81,7 @@ export const irova: CalibratorSpec = {
   fit(data: LabelledInput, options: RawOptions, ctx: FitContext): FitResult {
     checkOptionKeys(options, [], ID);
     checkLabelled(data, ID);
-    const maps = fitColumnIsotonic(softmax(data.logits), data.labels, ctx.onProgress);
+    const maps = fitColumnIsotonic(inputProbabilities(data), data.labels, ctx.onProgress);
     return { model: makeModel(maps, MIX_N_MATCH_TIE_BREAK, data.logits.cols, fitBlock(true, 0, null, [])), converged: true, iterations: 0, loss: null, warnings: [] };
   },
   load(json: CalibratorJSON): FittedCalibrator {

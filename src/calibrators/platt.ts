@@ -2,13 +2,14 @@
  * Platt scaling (Platt 1999, "Probabilistic outputs for support vector machines"; numerics of Lin, Lin, Weng
  * 2007): `P(y=1 | f) = 1 / (1 + exp(A·f + B))`, fitted by summed cross-entropy against Platt's smoothed
  * targets T+ = (N+ + 1)/(N+ + 2), T− = 1/(N− + 2) (as scikit-learn's `_sigmoid_calibration`), by Newton's
- * method with backtracking to the exact optimum (calibrators.md §8.1). The score f is the log-odds of the
+ * method to the exact optimum (logistic-newton.ts; calibrators.md §8.1). The score f is the log-odds of the
  * class probability (`inputTransform=logit`, clipped at 1e-12) or the probability itself (`identity`, what
  * scikit-learn's CalibratedClassifierCV does with predict_proba). Binary problems calibrate class 1;
  * multiclass uses one-vs-rest (normalised, or `independent`) or `reduction=top-label`.
  * Not argmax-preserving in general. Cost per Newton iteration O(N); fit O(N·K).
  */
 import { CalibraError } from '../errors.js';
+import { logisticNewton } from './logistic-newton.js';
 import type { Matrix } from '../math/matrix.js';
 import { applyReduction, fitReduction, reductionFor, topLabelConfidences, type BinaryMapFamily } from './scaling-reduction.js';
 import {
@@ -36,70 +37,35 @@ export function fitPlatt(f: ArrayLike<number>, targets: ArrayLike<number>, opts:
   const nNeg = n - nPos;
   const smooth = opts.targetSmoothing ?? true;
   const hiT = smooth ? (nPos + 1) / (nPos + 2) : 1, loT = smooth ? 1 / (nNeg + 2) : 0;
-  let A = 0, B = Math.log((nNeg + 1) / (nPos + 1));
-  // loss(A,B) = Σ [ t·ln(1+e^{-u}) ... ] with u = -(A f + B): P = σ(u); CE = -t ln P - (1-t) ln(1-P)
-  const lossAt = (a: number, b: number): number => {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const u = -(a * (f[i] as number) + b);
-      const t = targets[i] === 1 ? hiT : loT;
-      // -t ln σ(u) - (1-t) ln σ(-u) = softplus(-u) + (1-t) u
-      s += (u >= 0 ? Math.log1p(Math.exp(-u)) : -u + Math.log1p(Math.exp(u))) + (1 - t) * u;
-    }
-    return s;
-  };
-  let loss = lossAt(A, B);
-  const maxIter = opts.maxIterations ?? 100;
-  let it = 0, converged = false;
-  for (; it < maxIter; it++) {
-    let gA = 0, gB = 0, hAA = 0, hAB = 0, hBB = 0;
-    for (let i = 0; i < n; i++) {
-      const fi = f[i] as number;
-      const u = -(A * fi + B);
-      const p = u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
-      const t = targets[i] === 1 ? hiT : loT;
-      // d loss / d u = p - t ; du/dA = -f, du/dB = -1
-      const d = p - t;
-      gA -= d * fi; gB -= d;
-      const w = p * (1 - p);
-      hAA += w * fi * fi; hAB += w * fi; hBB += w;
-    }
-    if (Math.max(Math.abs(gA), Math.abs(gB)) <= 1e-12 * Math.max(1, loss)) { converged = true; break; }
-    hAA += 1e-12; hBB += 1e-12;
-    const det = hAA * hBB - hAB * hAB;
-    const dA = -(hBB * gA - hAB * gB) / det, dB = -(-hAB * gA + hAA * gB) / det;
-    let step = 1, accepted = false;
-    while (step >= 1e-10) {
-      const nl = lossAt(A + step * dA, B + step * dB);
-      if (nl < loss + 1e-4 * step * (gA * dA + gB * dB)) { A += step * dA; B += step * dB; loss = nl; accepted = true; break; }
-      step /= 2;
-    }
-    if (!accepted) { converged = Math.max(Math.abs(gA), Math.abs(gB)) <= 1e-7 * Math.max(1, loss); break; }
-  }
-  const warnings = converged ? [] : [`platt-not-converged after ${it} Newton iterations`];
-  return { A, B, loss, iterations: it, converged, warnings };
+  const T = new Float64Array(n);
+  for (let i = 0; i < n; i++) T[i] = targets[i] === 1 ? hiT : loT;
+  // P(y = 1 | f) = 1/(1 + exp(A f + B)) = σ(w f + c) with w = −A, c = −B; Platt's start A = 0, B = ln((N− + 1)/(N+ + 1))
+  const r = logisticNewton([Float64Array.from(f)], T, { start: [0, -Math.log((nNeg + 1) / (nPos + 1))], ...(opts.maxIterations !== undefined ? { maxIterations: opts.maxIterations } : {}) });
+  const warnings = r.separable ? [`platt-separable: the classes are separable and targetSmoothing is off, the MLE diverges (stopped after ${r.iterations} Newton iterations)`]
+    : r.converged ? [] : [`platt-not-converged: Newton stopped at gradient ${r.gradient.toExponential(2)} after ${r.iterations} iterations`];
+  return { A: -(r.w[0] as number), B: -(r.w[1] as number), loss: r.loss * n, iterations: r.iterations, converged: r.converged, warnings };
 }
 
 type Transform = 'logit' | 'identity';
 interface PlattParams { readonly A: number; readonly B: number }
 const LOGIT_CLIP = Math.log(PLATT_LOGIT_EPS) - Math.log1p(-PLATT_LOGIT_EPS);
 
-/** The score f of one (ln p, ln(1 − p)) pair. */
-function score(transform: Transform, lnP: number, lnQ: number): number {
-  if (transform === 'identity') return Math.exp(lnP);
+/** The score f of one (p, ln p, ln(1 − p)) triple. */
+function score(transform: Transform, p: number, lnP: number, lnQ: number): number {
+  if (transform === 'identity') return p;
   return Math.min(Math.max(lnP - lnQ, LOGIT_CLIP), -LOGIT_CLIP);
 }
 
 function family(transform: Transform, targetSmoothing: boolean): BinaryMapFamily<PlattParams> {
   return {
-    fit(lnP, lnQ, targets) {
+    fit(s, lnP, lnQ, targets) {
       const f = new Float64Array(lnP.length);
-      for (let i = 0; i < f.length; i++) f[i] = score(transform, lnP[i] as number, lnQ[i] as number);
+      for (let i = 0; i < f.length; i++) f[i] = score(transform, s[i] as number, lnP[i] as number, lnQ[i] as number);
       const r = fitPlatt(f, targets, { targetSmoothing });
       return { params: { A: r.A, B: r.B }, loss: r.loss, iterations: r.iterations, converged: r.converged, warnings: r.warnings };
     },
-    apply(p, lnP, lnQ) {
-      const u = p.A * score(transform, lnP, lnQ) + p.B;
+    apply(p, s, lnP, lnQ) {
+      const u = p.A * score(transform, s, lnP, lnQ) + p.B;
       return u >= 0 ? Math.exp(-u) / (1 + Math.exp(-u)) : 1 / (1 + Math.exp(u));
     },
   };
@@ -132,7 +98,7 @@ export class PlattModel implements FittedCalibrator {
   predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
     checkLogits(input.logits, 'platt', this.numClasses);
     const dst = outputBuffer(input, out, 'platt');
-    applyReduction(family(this.options.inputTransform, this.options.targetSmoothing), this.maps, input.logits, this.reduction, this.options.independent, dst);
+    applyReduction(family(this.options.inputTransform, this.options.targetSmoothing), this.maps, input, this.reduction, this.options.independent, dst);
     return { data: dst, rows: input.logits.rows, cols: this.numClasses };
   }
 
@@ -140,7 +106,7 @@ export class PlattModel implements FittedCalibrator {
   predictConfidence(input: CalibrationInput): Float64Array {
     checkLogits(input.logits, 'platt', this.numClasses);
     if (this.reduction !== 'top-label') throw new CalibraError('E_UNSUPPORTED', 'platt: predictConfidence needs reduction=top-label', { fix: 'fit with --option reduction=top-label' });
-    return topLabelConfidences(family(this.options.inputTransform, this.options.targetSmoothing), this.maps[0] as (typeof this.maps)[number], input.logits);
+    return topLabelConfidences(family(this.options.inputTransform, this.options.targetSmoothing), this.maps[0] as (typeof this.maps)[number], input);
   }
 
   toJSON(): CalibratorJSON {
@@ -160,7 +126,7 @@ export const plattScaling: CalibratorSpec = {
     const o = readPlattOptions(options);
     const K = checkLabelled(data, 'platt');
     const { reduction } = reductionFor(K, o.reduction);
-    const r = fitReduction(family(o.inputTransform, o.targetSmoothing), data.logits, data.labels, reduction);
+    const r = fitReduction(family(o.inputTransform, o.targetSmoothing), data, data.labels, reduction);
     const diag = { converged: r.converged, iterations: r.iterations, loss: r.loss, warnings: r.warnings };
     return { model: new PlattModel(K, reduction, r.maps, o, diag), ...diag };
   },

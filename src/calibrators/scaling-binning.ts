@@ -17,6 +17,7 @@ import { booleanOption, checkLabelled, checkOptionKeys, choiceOption, fitBlock, 
 import { binIndex, binMeans, equalMassEdges } from './histogram-map.js';
 import { invalidModel, readBoolean, readChoice, readNumber, readNumberArray, readObject } from './model-fields.js';
 import type { CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from './types.js';
+import { logisticNewton } from './logistic-newton.js';
 
 const ID = 'scaling-binning';
 /** verified_calibration clips probabilities to [ε, 1 − ε] before the logit. */
@@ -33,52 +34,18 @@ export function clippedLogit(s: number): number {
 /** Result of {@link fitPlattMle}. */
 export interface PlattMle { readonly a: number; readonly b: number; readonly iterations: number; readonly converged: boolean }
 
-function objective(x: Float64Array, t: ArrayLike<number>, idx: ArrayLike<number>, a: number, b: number): number {
-  let f = (a * a) / (2 * PLATT_C);
-  for (let j = 0; j < idx.length; j++) {
-    const i = idx[j] as number;
-    const z = a * (x[i] as number) + b;
-    f += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - ((t[i] as number) !== 0 ? z : 0);
-  }
-  return f;
-}
-
 /**
  * Maximum-likelihood logistic regression of 0/1 targets on the features x (rows `idx`), with sklearn's
- * C = 1e10 slope penalty: damped Newton from (0, 0) until the gradient norm is below 1e-10·n.
+ * C = 1e10 slope penalty, by the shared exact Newton solver (logistic-newton.ts) from (0, 0).
  * Cost: O(n) per iteration, typically < 15 iterations.
  */
 export function fitPlattMle(x: Float64Array, t: ArrayLike<number>, idx: ArrayLike<number>): PlattMle {
-  let a = 0, b = 0;
   const n = idx.length;
-  let f = objective(x, t, idx, a, b);
-  for (let it = 1; it <= 200; it++) {
-    let ga = a / PLATT_C, gb = 0, haa = 1 / PLATT_C, hab = 0, hbb = 0;
-    for (let j = 0; j < n; j++) {
-      const i = idx[j] as number;
-      const xi = x[i] as number;
-      const z = a * xi + b;
-      const p = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-      const r = p - ((t[i] as number) !== 0 ? 1 : 0);
-      const w = p * (1 - p);
-      ga += r * xi; gb += r;
-      haa += w * xi * xi; hab += w * xi; hbb += w;
-    }
-    if (Math.hypot(ga, gb) <= 1e-10 * Math.max(1, n)) return { a, b, iterations: it - 1, converged: true };
-    const det = haa * hbb - hab * hab;
-    let da: number, db: number;
-    if (det > 0 && Number.isFinite(det)) { da = (hbb * ga - hab * gb) / det; db = (haa * gb - hab * ga) / det; }
-    else { da = ga / Math.max(haa, 1e-300); db = hbb > 0 ? gb / hbb : 0; }
-    let step = 1;
-    let fNew = objective(x, t, idx, a - da, b - db);
-    while (!(fNew <= f) && step > 1e-12) { step /= 2; fNew = objective(x, t, idx, a - step * da, b - step * db); }
-    if (!(fNew <= f)) return { a, b, iterations: it, converged: false };
-    a -= step * da; b -= step * db;
-    const done = Math.abs(f - fNew) <= 1e-15 * Math.max(1, Math.abs(f)) && step * Math.hypot(da, db) < 1e-12;
-    f = fNew;
-    if (done) return { a, b, iterations: it, converged: true };
-  }
-  return { a, b, iterations: 200, converged: false };
+  const xs = new Float64Array(n);
+  const ts = new Float64Array(n);
+  for (let j = 0; j < n; j++) { const i = idx[j] as number; xs[j] = x[i] as number; ts[j] = (t[i] as number) !== 0 ? 1 : 0; }
+  const r = logisticNewton([xs], ts, { penalty: 1 / PLATT_C });
+  return { a: r.w[0] as number, b: r.w[1] as number, iterations: r.iterations, converged: r.converged };
 }
 
 /** A fitted scaling-binning map: Platt (a, b), then the bin lookup. */

@@ -6,24 +6,36 @@
  * - 'top-label': one map on the top confidence against correctness; the predicted class gets the new
  *   confidence c′ and the others share 1 − c′ in proportion to their original probabilities (the argmax can
  *   change when c′ < 1/2, so this is not argmax-preserving).
- * Each map reads (ln p, ln(1 − p)) computed stably from the logits, so no probability is rounded to 0 or 1
- * before a log is taken.
+ * Each map reads (p, ln p, ln(1 − p)): the user's probabilities exactly when given (`CalibrationInput.probs`),
+ * else computed stably from the logits, so no probability is rounded to 0 or 1 before a log is taken.
  */
 import { argmaxRow } from '../math/softmax.js';
-import type { Matrix } from '../math/matrix.js';
-import type { Reduction } from './types.js';
+import type { CalibrationInput, Reduction } from './types.js';
 
-/** Log-probability and log-complement of every entry: lnP[i·K+k] = ln p_ik, lnQ[i·K+k] = ln(1 − p_ik). Cost O(N·K). */
-export function logProbPairs(logits: Matrix): { lnP: Float64Array; lnQ: Float64Array } {
-  const { rows: N, cols: K, data } = logits;
-  const lnP = new Float64Array(N * K), lnQ = new Float64Array(N * K);
-  for (let i = 0; i < N; i++) logPairRow(data, K, i, lnP, lnQ, i * K);
-  return { lnP, lnQ };
+/**
+ * Probability, log-probability and log-complement of every entry: P[i·K+k] = p_ik, lnP = ln p_ik,
+ * lnQ = ln(1 − p_ik). From the user's probabilities when `input.probs` is given (p exactly as given, a zero
+ * giving ln p = −∞ for the map's own clip), else stably from the logits. Cost O(N·K).
+ */
+export function logProbPairs(input: CalibrationInput): { P: Float64Array; lnP: Float64Array; lnQ: Float64Array } {
+  const { rows: N, cols: K } = input.logits;
+  const P = new Float64Array(N * K), lnP = new Float64Array(N * K), lnQ = new Float64Array(N * K);
+  for (let i = 0; i < N; i++) pairRow(input, K, i, P, lnP, lnQ, i * K);
+  return { P, lnP, lnQ };
 }
 
 /** One row of {@link logProbPairs} into the given arrays at `off`. */
-export function logPairRow(data: ArrayLike<number>, K: number, i: number, lnP: Float64Array, lnQ: Float64Array, off: number): void {
+export function pairRow(input: CalibrationInput, K: number, i: number, P: Float64Array, lnP: Float64Array, lnQ: Float64Array, off: number): void {
   const base = i * K;
+  if (input.probs !== undefined) {
+    const d = input.probs.data;
+    for (let k = 0; k < K; k++) {
+      const p = d[base + k] as number;
+      P[off + k] = p; lnP[off + k] = Math.log(p); lnQ[off + k] = Math.log1p(-p);
+    }
+    return;
+  }
+  const data = input.logits.data;
   let m = -Infinity, arg = 0;
   for (let k = 0; k < K; k++) { const z = data[base + k] as number; if (z > m) { m = z; arg = k; } }
   let s = 0, others = 0;
@@ -32,14 +44,15 @@ export function logPairRow(data: ArrayLike<number>, K: number, i: number, lnP: F
   for (let k = 0; k < K; k++) {
     const lp = (data[base + k] as number) - m - ls;
     lnP[off + k] = lp;
+    P[off + k] = Math.exp(lp);
     lnQ[off + k] = k === arg ? Math.log(others) - ls : Math.log1p(-Math.exp(lp));
   }
 }
 
-/** A binary map family: fit on (ln s, ln(1 − s), 0/1 targets), apply to one pair. */
+/** A binary map family: fit on (s, ln s, ln(1 − s), 0/1 targets), apply to one triple. */
 export interface BinaryMapFamily<P> {
-  fit(lnP: Float64Array, lnQ: Float64Array, targets: Uint8Array): { params: P; loss: number; iterations: number; converged: boolean; warnings: string[] };
-  apply(params: P, lnP: number, lnQ: number): number;
+  fit(s: Float64Array, lnP: Float64Array, lnQ: Float64Array, targets: Uint8Array): { params: P; loss: number; iterations: number; converged: boolean; warnings: string[] };
+  apply(params: P, s: number, lnP: number, lnQ: number): number;
 }
 
 /** Which maps a reduction fits: reduction name and map count. */
@@ -50,60 +63,61 @@ export function reductionFor(K: number, mode: 'ovr' | 'top-label'): { reduction:
 
 /** Fits the maps of a reduction. Returns the per-map parameters and summed diagnostics. */
 export function fitReduction<P>(
-  family: BinaryMapFamily<P>, logits: Matrix, labels: Int32Array, reduction: Reduction,
+  family: BinaryMapFamily<P>, input: CalibrationInput, labels: Int32Array, reduction: Reduction,
 ): { maps: P[]; loss: number; iterations: number; converged: boolean; warnings: string[] } {
-  const { rows: N, cols: K } = logits;
-  const { lnP, lnQ } = logProbPairs(logits);
+  const { rows: N, cols: K } = input.logits;
+  const { P: probs, lnP, lnQ } = logProbPairs(input);
   const maps: P[] = [];
   let loss = 0, iterations = 0, converged = true;
   const warnings: string[] = [];
-  const colP = new Float64Array(N), colQ = new Float64Array(N);
+  const colS = new Float64Array(N), colP = new Float64Array(N), colQ = new Float64Array(N);
   const t = new Uint8Array(N);
   const run = (name: string): void => {
-    const r = family.fit(colP, colQ, t);
+    const r = family.fit(colS, colP, colQ, t);
     maps.push(r.params);
     loss += r.loss; iterations += r.iterations; converged &&= r.converged;
     for (const w of r.warnings) warnings.push(`${name}: ${w}`);
   };
   if (reduction === 'top-label') {
     for (let i = 0; i < N; i++) {
-      const best = argmaxRow(lnP, K, i);
-      colP[i] = lnP[i * K + best] as number; colQ[i] = lnQ[i * K + best] as number;
+      const best = argmaxRow(input.probs !== undefined ? probs : lnP, K, i);
+      colS[i] = probs[i * K + best] as number; colP[i] = lnP[i * K + best] as number; colQ[i] = lnQ[i * K + best] as number;
       t[i] = labels[i] === best ? 1 : 0;
     }
     run('top-label');
   } else {
     const classes = reduction === 'none' ? [1] : Array.from({ length: K }, (_, k) => k);
     for (const k of classes) {
-      for (let i = 0; i < N; i++) { colP[i] = lnP[i * K + k] as number; colQ[i] = lnQ[i * K + k] as number; t[i] = labels[i] === k ? 1 : 0; }
+      for (let i = 0; i < N; i++) { colS[i] = probs[i * K + k] as number; colP[i] = lnP[i * K + k] as number; colQ[i] = lnQ[i * K + k] as number; t[i] = labels[i] === k ? 1 : 0; }
       run(`class ${k}`);
     }
   }
   return { maps, loss, iterations, converged, warnings };
 }
 
-/** Applies fitted maps to logits under a reduction; writes N×K into `dst`. Cost O(N·K). */
+/** Applies fitted maps to the input under a reduction; writes N×K into `dst`. Cost O(N·K). */
 export function applyReduction<P>(
-  family: BinaryMapFamily<P>, maps: readonly P[], logits: Matrix, reduction: Reduction, independent: boolean, dst: Float64Array,
+  family: BinaryMapFamily<P>, maps: readonly P[], input: CalibrationInput, reduction: Reduction, independent: boolean, dst: Float64Array,
 ): void {
-  const { rows: N, cols: K, data } = logits;
-  const lnP = new Float64Array(K), lnQ = new Float64Array(K);
+  const { rows: N, cols: K } = input.logits;
+  const S = new Float64Array(K), lnP = new Float64Array(K), lnQ = new Float64Array(K);
   for (let i = 0; i < N; i++) {
-    logPairRow(data, K, i, lnP, lnQ, 0);
+    pairRow(input, K, i, S, lnP, lnQ, 0);
     const o = i * K;
     if (reduction === 'none') {
-      const p1 = family.apply(maps[0] as P, lnP[1] as number, lnQ[1] as number);
+      const p1 = family.apply(maps[0] as P, S[1] as number, lnP[1] as number, lnQ[1] as number);
       dst[o] = 1 - p1; dst[o + 1] = p1;
     } else if (reduction === 'top-label') {
-      const best = argmaxRow(lnP, K, 0);
-      const c = family.apply(maps[0] as P, lnP[best] as number, lnQ[best] as number);
-      const rest = Math.exp(lnQ[best] as number);
+      const best = argmaxRow(input.probs !== undefined ? S : lnP, K, 0);
+      const c = family.apply(maps[0] as P, S[best] as number, lnP[best] as number, lnQ[best] as number);
+      let rest = 0;
+      for (let k = 0; k < K; k++) if (k !== best) rest += S[k] as number;
       for (let k = 0; k < K; k++) {
-        dst[o + k] = k === best ? c : rest > 0 ? (1 - c) * Math.exp(lnP[k] as number) / rest : (1 - c) / (K - 1);
+        dst[o + k] = k === best ? c : rest > 0 ? (1 - c) * (S[k] as number) / rest : (1 - c) / (K - 1);
       }
     } else {
       let sum = 0;
-      for (let k = 0; k < K; k++) { const v = family.apply(maps[k] as P, lnP[k] as number, lnQ[k] as number); dst[o + k] = v; sum += v; }
+      for (let k = 0; k < K; k++) { const v = family.apply(maps[k] as P, S[k] as number, lnP[k] as number, lnQ[k] as number); dst[o + k] = v; sum += v; }
       if (!independent) {
         if (sum > 0) for (let k = 0; k < K; k++) dst[o + k] = (dst[o + k] as number) / sum;
         else for (let k = 0; k < K; k++) dst[o + k] = 1 / K;
@@ -113,15 +127,14 @@ export function applyReduction<P>(
 }
 
 /** Top-label view: the calibrated confidence of each row's predicted class (reduction 'top-label' only). Cost O(N·K). */
-export function topLabelConfidences<P>(family: BinaryMapFamily<P>, map: P, logits: Matrix): Float64Array {
-  const { rows: N, cols: K, data } = logits;
-  const lnP = new Float64Array(K), lnQ = new Float64Array(K);
+export function topLabelConfidences<P>(family: BinaryMapFamily<P>, map: P, input: CalibrationInput): Float64Array {
+  const { rows: N, cols: K } = input.logits;
+  const S = new Float64Array(K), lnP = new Float64Array(K), lnQ = new Float64Array(K);
   const out = new Float64Array(N);
   for (let i = 0; i < N; i++) {
-    logPairRow(data, K, i, lnP, lnQ, 0);
-    let best = 0;
-    for (let k = 1; k < K; k++) if ((lnP[k] as number) > (lnP[best] as number)) best = k;
-    out[i] = family.apply(map, lnP[best] as number, lnQ[best] as number);
+    pairRow(input, K, i, S, lnP, lnQ, 0);
+    const best = argmaxRow(input.probs !== undefined ? S : lnP, K, 0);
+    out[i] = family.apply(map, S[best] as number, lnP[best] as number, lnQ[best] as number);
   }
   return out;
 }

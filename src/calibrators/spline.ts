@@ -8,12 +8,12 @@
  * the reference's swapped interpolation weights. The map is not monotone, and the full vector is built by the
  * top-label rule, so the argmax is not guaranteed. Cost: fit O(n log n + n·M²); predict O(N·(K + log n)).
  */
-import { softmax } from '../math/softmax.js';
 import type { Matrix } from '../math/matrix.js';
 import { applyTopLabelConfidences, rowMax, topLabelView } from './binning-reduction.js';
 import { booleanOption, checkLabelled, checkOptionKeys, checkPredictInput, choiceOption, fitBlock, numberOption } from './checks.js';
 import { invalidModel, readBoolean, readNumber, readNumberArray, readObject } from './model-fields.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from './types.js';
+import { inputProbabilities } from './probabilities.js';
 
 const ID = 'spline';
 
@@ -202,7 +202,7 @@ function makeModel(o: SplineOptions, x: Float64Array, y: Float64Array, numClasse
     preservesArgmax: false,
     predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
       checkPredictInput(input.logits, numClasses, ID);
-      const probs = softmax(input.logits, 1, out);
+      const probs = inputProbabilities(input, out);
       const { conf, arg } = rowMax(probs);
       const cal = new Float64Array(probs.rows);
       for (let i = 0; i < probs.rows; i++) cal[i] = interpolateTable(x, y, conf[i] as number, o.compatSwappedInterp);
@@ -230,7 +230,7 @@ export const splineCalibration: CalibratorSpec = {
       compatSwappedInterp: booleanOption(options, 'compatSwappedInterp', false, ID),
     };
     checkLabelled(data, ID);
-    const probs = softmax(data.logits);
+    const probs = inputProbabilities(data);
     const n = probs.rows;
     const conf = new Float64Array(n);
     const correct = new Uint8Array(n);

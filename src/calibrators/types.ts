@@ -2,7 +2,8 @@
  * The one interface every calibrator implements (see ../shared/spec/calibrators.md §1).
  *
  * Every method receives logits. Where a user only has probabilities, the CLI passes `ln p` (clipped at a
- * named epsilon), which is exact for methods that work on probabilities (softmax(ln p) = p).
+ * named epsilon) as logits and the probabilities themselves as `probs`, which probability-space methods read
+ * bit for bit (softmax(ln p) is only p to an ulp or two, and a zero would become ~1e-12).
  * Views-based methods (CA) also receive the logits of each transformed view.
  */
 import type { Matrix } from '../math/matrix.js';
@@ -16,8 +17,13 @@ export interface ViewLogits {
 
 /** What a calibrator is fitted on or applied to. */
 export interface CalibrationInput {
-  /** N×K logits (or log-probabilities). */
+  /** N×K logits (or log-probabilities ln max(p, 1e-12) when the input was probabilities). */
   readonly logits: Matrix;
+  /**
+   * The user's probabilities, when the input was probabilities: methods that read probabilities use these
+   * values exactly (src/calibrators/probabilities.ts), logit-space methods use `logits`.
+   */
+  readonly probs?: Matrix;
   /** Transformed views, for views-based methods. */
   readonly views?: ViewLogits;
 }

@@ -1,12 +1,13 @@
 /**
- * The identity "calibrator": softmax of the input logits, unchanged. It is the baseline row of
+ * The identity "calibrator": softmax of the input logits (the given probabilities themselves, bit for bit,
+ * when the input was probabilities), unchanged. It is the baseline row of
  * `calibra compare` and lets every pipeline run with `--method none`. Cost: O(N·K) per predict, nothing to fit.
  */
 import { CalibraError } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
-import { softmax } from '../math/softmax.js';
 import { checkLabelled, checkOptionKeys, checkPredictInput, fitBlock } from './checks.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FittedCalibrator, FitResult, LabelledInput, RawOptions } from './types.js';
+import { inputProbabilities } from './probabilities.js';
 
 const ID = 'none';
 
@@ -17,7 +18,7 @@ function makeModel(numClasses: number): FittedCalibrator {
     preservesArgmax: true,
     predictProba(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
       checkPredictInput(input.logits, numClasses, ID);
-      return softmax(input.logits, 1, out);
+      return inputProbabilities(input, out);
     },
     toJSON(): CalibratorJSON {
       return { format: 'calibra.calibrator', version: 1, method: ID, input: 'logits', numClasses, reduction: 'none', options: {}, params: {}, fit: fitBlock(true, 0, null, []), seed: null };

@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadModelJson } from '../calibrators/model-file.js';
+import { probabilityInput } from '../calibrators/probabilities.js';
 import type { ApplyReply, ApplyTask } from './protocol.js';
 import { serializeError, viewShared } from './shared.js';
 
@@ -15,7 +16,8 @@ function run(task: ApplyTask): void {
     const data = viewShared(task, task.rows * task.cols);
     const out = new Float64Array(task.out, 0, task.rows * task.cols);
     const { start, end, cols } = task;
-    model.predictProba({ logits: { data: data.subarray(start * cols, end * cols), rows: end - start, cols } }, out.subarray(start * cols, end * cols));
+    const block = { data: data.subarray(start * cols, end * cols), rows: end - start, cols };
+    model.predictProba(task.probs ? probabilityInput(block) : { logits: block }, out.subarray(start * cols, end * cols));
     const done: ApplyReply = { kind: 'done' };
     port.postMessage(done);
   } catch (e) {

@@ -34,10 +34,12 @@ export type WorkerReply =
   | { readonly kind: 'error'; readonly block: number; readonly error: WorkerError }
   | { readonly kind: 'done' };
 
-/** One apply worker's job: rows start..end of the shared logits, written into the shared output. */
+/** One apply worker's job: rows start..end of the shared logits (or probabilities), written into the shared output. */
 export interface ApplyTask {
   /** The fitted model's JSON text (as `calibra fit` writes it). */
   readonly model: string;
+  /** The shared matrix holds the user's probabilities, not logits. */
+  readonly probs: boolean;
   readonly type: 'f4' | 'f8';
   readonly buffer: SharedArrayBuffer;
   readonly byteOffset: number;

@@ -40,22 +40,13 @@ export function rotateRightAngle(img: Image, angle: number, out?: Image): Image 
   }
   if (W === H) { rotateSquare(s, o, W, C, a === 90); return dst; }
   o.fill(0);
-  const cos = 0;
-  const sin = a === 90 ? 1 : -1;
-  const cx = (W - 1) / 2;
-  const cy = (H - 1) / 2;
-  for (let y = 0; y < H; y++) {
-    const v = y - cy;
-    for (let x = 0; x < W; x++) {
-      const u = x - cx;
-      const sx = roundHalfEven(cx + cos * u - sin * v);
-      const sy = roundHalfEven(cy + sin * u + cos * v);
-      if (sx < 0 || sx >= W || sy < 0 || sy >= H) continue;
-      const si = (sy * W + sx) * C;
-      const oi = (y * W + x) * C;
-      for (let c = 0; c < C; c++) o[oi + c] = s[si + c] as number;
-    }
-  }
+  forEachInverseRotated(W, H, C, 0, a === 90 ? 1 : -1, (oi, fx, fy) => {
+    const sx = roundHalfEven(fx);
+    const sy = roundHalfEven(fy);
+    if (sx < 0 || sx >= W || sy < 0 || sy >= H) return;
+    const si = (sy * W + sx) * C;
+    for (let c = 0; c < C; c++) o[oi + c] = s[si + c] as number;
+  });
   return dst;
 }
 
@@ -119,18 +110,26 @@ export function rotateBilinear(img: Image, angle: number, out?: Image): Image {
   const a = ((angle % 360) + 360) % 360;
   const cos = a === 90 || a === 270 ? 0 : a === 0 ? 1 : a === 180 ? -1 : Math.cos(rad);
   const sin = a === 0 || a === 180 ? 0 : a === 90 ? 1 : a === 270 ? -1 : Math.sin(rad);
+  forEachInverseRotated(W, H, C, cos, sin, (oi, sx, sy) => {
+    if (sx < 0 || sx > W - 1 || sy < 0 || sy > H - 1) { for (let c = 0; c < C; c++) o[oi + c] = 0; return; }
+    for (let c = 0; c < C; c++) o[oi + c] = bilinear(img.data, W, H, C, c, sy, sx, 'constant');
+  });
+  return dst;
+}
+
+/**
+ * The inverse rotation grid shared by both rotations (torchvision `rotate`'s convention): for output pixel
+ * (x, y), with u = x − cx, v = y − cy about the centre (cx, cy) = ((W−1)/2, (H−1)/2), the source position is
+ * (cx + cos·u − sin·v, cy + sin·u + cos·v); `visit` gets the output offset (y·W + x)·C and that position. O(W·H).
+ */
+function forEachInverseRotated(W: number, H: number, C: number, cos: number, sin: number, visit: (oi: number, sx: number, sy: number) => void): void {
   const cx = (W - 1) / 2;
   const cy = (H - 1) / 2;
   for (let y = 0; y < H; y++) {
     const v = y - cy;
     for (let x = 0; x < W; x++) {
       const u = x - cx;
-      const sx = cx + cos * u - sin * v;
-      const sy = cy + sin * u + cos * v;
-      const oi = (y * W + x) * C;
-      if (sx < 0 || sx > W - 1 || sy < 0 || sy > H - 1) { for (let c = 0; c < C; c++) o[oi + c] = 0; continue; }
-      for (let c = 0; c < C; c++) o[oi + c] = bilinear(img.data, W, H, C, c, sy, sx, 'constant');
+      visit((y * W + x) * C, cx + cos * u - sin * v, cy + sin * u + cos * v);
     }
   }
-  return dst;
 }

@@ -26,7 +26,7 @@ describe('predictParallel', () => {
     for (const [id, threads] of [['ts', 2], ['ms', 3], ['isotonic', 2]] as const) {
       const model = getCalibrator(id).fit({ logits, labels }, {}, { seed: 0 }).model;
       const one = model.predictProba({ logits });
-      const par = await predictParallel(model, logits, threads);
+      const par = await predictParallel(model, { logits }, threads);
       expect(par.rows).toBe(N);
       expect(Array.from(par.data)).toStrictEqual(Array.from(one.data));
     }

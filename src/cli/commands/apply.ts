@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { CalibraError } from '../../errors.js';
 import { loadModelJson } from '../../calibrators/model-file.js';
 import type { CalibrationInput, FittedCalibrator } from '../../calibrators/types.js';
-import { probsToLogits } from '../../math/softmax.js';
 import type { Matrix } from '../../math/matrix.js';
 import { checkpoint, createAtomicWriter, readNpyFileHeader, readNpyChunks, readTextFile, saveMatrix, writeFileAtomic, type AtomicWriter } from '../../data/files.js';
 import { checkOutputs, givenPaths } from '../../data/outputs.js';
@@ -20,7 +19,7 @@ import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress, type Progress } from '../progress.js';
 import { threadsOption } from '../threads-option.js';
-import { float64Bytes, inputChoice, loadInput, npyFloat64Header, PROBS_LOG_EPSILON } from './calibration-io.js';
+import { calibrationInput, float64Bytes, inputChoice, loadInput, npyFloat64Header, probabilityInput } from './calibration-io.js';
 
 const NAME = 'apply';
 /** Inputs larger than this are streamed when both input and output are `.npy` (also with --chunk-rows). */
@@ -33,7 +32,7 @@ Applies a fitted model (from calibra fit) and writes calibrated probabilities (.
 options:
   --model F            the model file written by calibra fit
   --logits F           N×K logits
-  --probs F            N×K probabilities (passed as ln p, clipped at 1e-12, as at fit time)
+  --probs F            N×K probabilities (read exactly, or as ln p clipped at 1e-12, as at fit time)
   --views F            views file (.npz) for views-based methods (ca)
   --out F              calibrated probabilities, N×K
   --temperatures F     also write the per-sample temperatures (N-vector; ts, pts and ca models)
@@ -86,12 +85,12 @@ async function applyStreaming(model: FittedCalibrator, args: ParsedArgs, file: s
     const buf = new Float64Array(Math.min(chunkRows, Math.max(rows, 1)) * cols);
     for (const { start, matrix } of readNpyChunks(file, chunkRows, { finite: true })) {
       const shaped = { shape: fileCols === 1 ? [matrix.rows] : [matrix.rows, fileCols], data: matrix.data };
-      const logits = kind === 'logits'
-        ? (fileCols === 1 ? { data: binaryLogits(matrix.data), rows: matrix.rows, cols: 2 } : matrix)
-        : probsToLogits(inChunk(start, () => arrayToProbs(shaped, file)), PROBS_LOG_EPSILON);
-      const probs = model.predictProba({ logits }, buf.subarray(0, matrix.rows * cols));
+      const input: CalibrationInput = kind === 'logits'
+        ? { logits: fileCols === 1 ? { data: binaryLogits(matrix.data), rows: matrix.rows, cols: 2 } : matrix }
+        : probabilityInput(inChunk(start, () => arrayToProbs(shaped, file)));
+      const probs = model.predictProba(input, buf.subarray(0, matrix.rows * cols));
       writer.write(float64Bytes(probs.data).slice());
-      if (tWriter !== null) tWriter.write(float64Bytes(temperaturesOf(model, { logits })).slice());
+      if (tWriter !== null) tWriter.write(float64Bytes(temperaturesOf(model, input)).slice());
       progress.update((start + matrix.rows) / Math.max(rows, 1), `${start + matrix.rows}/${rows} rows`);
       await checkpoint(); // a Ctrl-C or SIGTERM takes effect here: the temporary files are removed
     }
@@ -150,7 +149,7 @@ export const applyCommand: Command = {
       return 0;
     }
     const input = loadInput(args, NAME, { labels: 'none' });
-    const calInput: CalibrationInput = input.views !== undefined ? { logits: input.logits, views: input.views } : { logits: input.logits };
+    const calInput: CalibrationInput = calibrationInput(input);
     const tFile = getValue(args, 'temperatures');
     // the thread pool is loaded only when asked for (it pulls in worker_threads)
     const threads = input.views === undefined ? threadsFlag ?? 1 : 1;
@@ -158,7 +157,7 @@ export const applyCommand: Command = {
     let probs: Matrix<Float64Array>;
     try {
       temps = tFile !== undefined ? temperaturesOf(model, calInput) : null;
-      probs = threads > 1 ? await (await import('../../node-parallel/apply.js')).predictParallel(model, input.logits, threads) : model.predictProba(calInput);
+      probs = threads > 1 ? await (await import('../../node-parallel/apply.js')).predictParallel(model, calInput, threads) : model.predictProba(calInput);
     } catch (e) {
       // a shape or views mismatch is about the input file: name it
       throw e instanceof CalibraError ? e.withSource(file) : e;

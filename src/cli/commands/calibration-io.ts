@@ -1,25 +1,32 @@
 /**
  * Input handling shared by `calibra fit`, `apply` and `compare`: one of --logits / --probs / --views, labels,
- * probabilities turned into logits as ln p clipped at {@link PROBS_LOG_EPSILON}, and the `.npy` header of a
+ * probabilities kept as given plus logits ln p clipped at 1e-12 (`probabilityInput`), and the `.npy` header of a
  * streamed float64 output.
  */
 import { CalibraError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
-import { probsToLogits } from '../../math/softmax.js';
+import { probabilityInput } from '../../calibrators/probabilities.js';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, loadViewsFile } from '../../data/files.js';
-import type { ViewLogits } from '../../calibrators/types.js';
+import type { CalibrationInput, ViewLogits } from '../../calibrators/types.js';
 import { csvHeaderValue, getValue, type ParsedArgs } from '../args.js';
 
 /**
- * Probabilities given with --probs are passed to every method as logits ln(max(p, ε)) with ε = 1e-12 (the
- * clip verified_calibration uses): softmax(ln p) = p exactly wherever p ≥ ε, so methods that read
- * probabilities see the user's numbers, and a zero becomes ln 1e-12 ≈ −27.6 instead of −∞.
+ * Probabilities given with --probs reach every method twice (src/calibrators/probabilities.ts): as they are
+ * (`CalibrationInput.probs`, which binning and probability-space methods read bit for bit) and as logits
+ * ln(max(p, 1e-12)) for logit-space methods.
  */
-export const PROBS_LOG_EPSILON = 1e-12;
+export { PROBS_LOG_EPSILON, probabilityInput } from '../../calibrators/probabilities.js';
+
+/** The CalibrationInput of a loaded input (logits, the probabilities when given, the views when given). */
+export function calibrationInput(loaded: { readonly logits: Matrix; readonly probs?: Matrix; readonly views?: ViewLogits }): CalibrationInput {
+  return { logits: loaded.logits, ...(loaded.probs !== undefined ? { probs: loaded.probs } : {}), ...(loaded.views !== undefined ? { views: loaded.views } : {}) };
+}
 
 /** What a command reads: logits (given or from probabilities), optional views, optional labels. */
 export interface LoadedInput {
   readonly logits: Matrix<Float64Array>;
+  /** The user's probabilities (kind 'probs'), kept bit for bit. */
+  readonly probs?: Matrix;
   readonly views?: ViewLogits;
   readonly labels?: Int32Array;
   /** The file the logits came from (for messages). */
@@ -64,14 +71,15 @@ export function loadInput(args: ParsedArgs, command: string, opts: { prefix?: st
     }
     return { logits: v.original, views: v.views, labels, source: file, kind: 'views' };
   }
-  const logits = kind === 'logits' ? loadLogits(file, csv) : probsToLogits(loadProbs(file, csv), PROBS_LOG_EPSILON);
+  const given = kind === 'logits' ? { logits: loadLogits(file, csv) } : probabilityInput(loadProbs(file, csv));
+  const logits = given.logits;
   if (labelsFile === undefined) {
     if (opts.labels === 'required') throw new CalibraError('E_USAGE', `missing --${keys.labels}`, { where: `calibra ${command}`, fix: `add --${keys.labels} FILE (integer labels or one-hot)` });
-    return { logits, source: file, kind };
+    return { ...given, source: file, kind };
   }
   const labels = loadLabels(labelsFile, logits.cols, csv);
   checkLabelsMatch(logits, labels, file, labelsFile);
-  return { logits, labels, source: file, kind };
+  return { ...given, labels, source: file, kind };
 }
 
 /**

@@ -15,7 +15,7 @@ import { getValue, listValue, numberValue, parseArgs, type ParsedArgs } from '..
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
-import { loadInput, type LoadedInput } from './calibration-io.js';
+import { calibrationInput, loadInput, type LoadedInput } from './calibration-io.js';
 
 const NAME = 'compare';
 
@@ -24,7 +24,7 @@ const USAGE = `usage: calibra compare --val-logits F --val-labels F --test-logit
 Fits every calibration method on the validation set and prints the test-set metrics of each, uncalibrated first.
 
 options:
-  --val-logits F / --val-probs F     validation logits (or probabilities, passed as ln p)
+  --val-logits F / --val-probs F     validation logits (or probabilities, kept exact)
   --val-labels F                     validation labels (integers or one-hot)
   --test-logits F / --test-probs F   test logits (or probabilities)
   --test-labels F                    test labels
@@ -137,10 +137,10 @@ export function runComparison(entries: readonly CompareEntry[], val: { plain: Lo
     onProgress(i / entries.length, e.label);
     try {
       const t0 = performance.now();
-      const data: LabelledInput = { logits: v.logits, labels: v.labels as Int32Array, ...(v.views !== undefined ? { views: v.views } : {}) };
+      const data: LabelledInput = { ...calibrationInput(v), labels: v.labels as Int32Array };
       const fit = e.spec.fit(data, e.options, { seed, onProgress: (f) => onProgress((i + Math.min(1, Math.max(0, f)) * 0.9) / entries.length, e.label) });
       const t1 = performance.now();
-      const input: CalibrationInput = t.views !== undefined ? { logits: t.logits, views: t.views } : { logits: t.logits };
+      const input: CalibrationInput = calibrationInput(t);
       const probs = fit.model.predictProba(input, out);
       const t2 = performance.now();
       rows.push({ method: e.label, fitSeconds: (t1 - t0) / 1000, predictSeconds: (t2 - t1) / 1000, warnings: fit.warnings, metrics: evaluateMetrics(probs, testLabels, ids), error: null });

@@ -12,7 +12,7 @@ import { getValue, keyValueOptions, listValue, numberValue, parseArgs, requireVa
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
-import { loadInput } from './calibration-io.js';
+import { calibrationInput, loadInput } from './calibration-io.js';
 
 const NAME = 'fit';
 
@@ -25,7 +25,8 @@ Fits a calibration method on a validation set and writes the model (JSON).
 options:
   --method ID          the method (list below)
   --logits F           N×K validation logits (.npy, .npz, .csv, .json)
-  --probs F            N×K validation probabilities; passed to the method as ln p (clipped at 1e-12)
+  --probs F            N×K validation probabilities; probability-space methods read them exactly,
+                       logit-space methods get ln p (clipped at 1e-12)
   --views F            views file (.npz: original, one array per view, labels) for views-based methods (ca)
   --labels F           N integer labels or N×K one-hot (optional with --views: the file's labels are used)
   --out F              the model file to write (.json)
@@ -80,7 +81,7 @@ export const fitCommand: Command = {
     if (spec.input === 'views' && input.views === undefined) {
       throw new CalibraError('E_USAGE', `method ${spec.id} needs the logits of transformed views`, { where: `calibra ${NAME}`, fix: 'give --views FILE.npz (write one with calibra views)' });
     }
-    const data: LabelledInput = { logits: input.logits, labels: input.labels as Int32Array, ...(input.views !== undefined ? { views: input.views } : {}) };
+    const data: LabelledInput = { ...calibrationInput(input), labels: input.labels as Int32Array };
     const progress = createProgress(io, `fit ${spec.id}`, { quiet: args.flags.has('quiet') });
     const started = Date.now();
     const result = spec.fit(data, options, { seed, onProgress: (f, m) => progress.update(f, m) });

@@ -5,7 +5,7 @@
  */
 import { CalibraError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
-import { probsToLogits } from '../../math/softmax.js';
+import { calibrationInput, probabilityInput } from './calibration-io.js';
 import { calibratorSpecs, getCalibrator } from '../../calibrators/registry.js';
 import type { CalibrationInput, FittedCalibrator, LabelledInput, RawOptions, ViewLogits } from '../../calibrators/types.js';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, loadViewsFile } from '../../data/files.js';
@@ -35,7 +35,7 @@ Inputs (.npy, .npz, .csv or .json; logits N x K, labels N integers or one-hot):
   --test-logits F --test-labels F   the test set named "test"
   --test-views F                    instead: a views file for "test"
   --test-set NAME=LOGITS,LABELS     another test set (repeatable); NAME=VIEWS.npz for a views file
-  --probs                           the logits files hold probabilities (ln p is used as logits)
+  --probs                           the logits files hold probabilities (kept exact; ln p for logit-space methods)
 
 Methods and metrics:
   --methods a,b,...                 methods to fit (default: every registered method the inputs allow;
@@ -76,6 +76,8 @@ Example:
 interface LoadedSet {
   readonly name: string;
   readonly logits: Matrix;
+  /** The user's probabilities (--probs), kept bit for bit for probability-space methods. */
+  readonly probs?: Matrix;
   readonly labels: Int32Array;
   readonly views?: ViewLogits;
 }
@@ -85,10 +87,10 @@ interface ReadHow { readonly probs: boolean; readonly csvHeader: 'yes' | 'no' | 
 
 function loadPair(name: string, logitsFile: string, labelsFile: string, how: ReadHow): LoadedSet {
   const { probs, csvHeader } = how;
-  const logits = probs ? probsToLogits(loadProbs(logitsFile, { csvHeader })) : loadLogits(logitsFile, { csvHeader });
-  const labels = loadLabels(labelsFile, logits.cols, { csvHeader });
-  checkLabelsMatch(logits, labels, logitsFile, labelsFile);
-  return { name, logits, labels };
+  const given = probs ? probabilityInput(loadProbs(logitsFile, { csvHeader })) : { logits: loadLogits(logitsFile, { csvHeader }) };
+  const labels = loadLabels(labelsFile, given.logits.cols, { csvHeader });
+  checkLabelsMatch(given.logits, labels, logitsFile, labelsFile);
+  return { name, ...given, labels };
 }
 
 function loadViews(name: string, file: string): LoadedSet {
@@ -214,7 +216,7 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
     if (!methodIds.includes(key)) throw new CalibraError('E_USAGE', `--option names method '${key}', which is not in --methods`, { where: `calibra ${NAME}`, fix: `add ${key} to --methods or drop the option` });
   }
 
-  const fitData: LabelledInput = val.views !== undefined ? { logits: val.logits, labels: val.labels, views: val.views } : { logits: val.logits, labels: val.labels };
+  const fitData: LabelledInput = { ...calibrationInput(val), labels: val.labels };
   const methods: ReportMethod[] = [];
   for (const id of methodIds) {
     const spec = getCalibrator(id);
@@ -226,7 +228,7 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
     const probsPerSet: Matrix[] = [];
     const temps: (Float64Array | undefined)[] = [];
     for (const t of tests) {
-      const input: CalibrationInput = t.views !== undefined ? { logits: t.logits, views: t.views } : { logits: t.logits };
+      const input: CalibrationInput = calibrationInput(t);
       probsPerSet.push(fitted.model.predictProba(input));
       temps.push(temperaturesOf(fitted.model, input));
     }
