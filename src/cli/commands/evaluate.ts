@@ -23,6 +23,9 @@ import { threadsOption } from '../threads-option.js';
 
 const NAME = 'evaluate';
 
+
+/** Most bootstrap resamples (--bootstrap): each costs a pass over the samples; 100 000 bounds a run (scipy's default is 9 999). */
+const MAX_BOOTSTRAP = 100_000;
 const USAGE = `usage: calibra evaluate (--logits F | --probs F) --labels F [options]
        calibra evaluate --table FILE_OR_GLOB --label-col NAME
            (--confidence-col NAME --pred-col NAME | --probs-col NAME | --logits-col NAME)
@@ -39,7 +42,7 @@ options:
   --edges RULE         equal-width edge rule: right ([0,1/B] then (lo,hi], default) | guo | left
   --format FMT         table (default) | json | csv
   --ci LEVEL           bootstrap percentile intervals at this level, e.g. 0.95
-  --bootstrap B        bootstrap resamples (default 1000)
+  --bootstrap B        bootstrap resamples (default 1000, at most 100000)
   --seed S             seed of the resampling (default 0)
   --chunk-rows R       stream a .npy input in chunks of R rows
   --max-memory MB      stream a .npy input when it is larger than MB megabytes (default 1024)
@@ -108,7 +111,7 @@ async function evaluateFiles(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
   if (!(EDGE_RULES as readonly string[]).includes(edgesText)) throw new CalibraError('E_USAGE', `unknown edge rule ${JSON.stringify(edgesText)}`, { where: `calibra ${NAME}`, fix: `use one of ${EDGE_RULES.join(', ')}` });
   const edges = edgesText as EdgeRule;
   const ciLevel = getValue(args, 'ci') === undefined ? null : numberValue(args, 'ci', NAME, 0.95, { min: 1e-9, max: 1 - 1e-9 });
-  const ci = ciLevel === null ? null : { level: ciLevel, replicates: numberValue(args, 'bootstrap', NAME, 1000, { min: 2, integer: true }), seed: numberValue(args, 'seed', NAME, 0, { min: 0, max: 4294967295, integer: true }) };
+  const ci = ciLevel === null ? null : { level: ciLevel, replicates: numberValue(args, 'bootstrap', NAME, 1000, { min: 2, max: MAX_BOOTSTRAP, integer: true }), seed: numberValue(args, 'seed', NAME, 0, { min: 0, max: 4294967295, integer: true }) };
   const chunkRows = getValue(args, 'chunk-rows') === undefined ? null : numberValue(args, 'chunk-rows', NAME, 65536, { min: 1, integer: true });
   const maxMemoryMb = numberValue(args, 'max-memory', NAME, 1024, { min: 1e-6 });
   const threadsFlag = threadsOption(args, NAME, io);
@@ -154,7 +157,10 @@ async function evaluateFiles(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
   const matrix = isLogits ? loadLogits(file, { storage: 'native', shared, csvHeader }) : loadProbs(file, { storage: 'native', shared, csvHeader });
   const labels = loadLabels(labelsFile, matrix.cols, { csvHeader });
   checkLabelsMatch(matrix, labels, file, labelsFile);
-  const threads = threadsFlag ?? defaultThreads(matrix.rows, matrix.cols);
+  // each thread holds its own per-class bin statistics: when they outweigh the data (few rows, many
+  // classes), threads only multiply memory, so the default is one thread then
+  const wideStats = MetricAccumulator.statisticsBytes(streamable, matrix.cols) > matrix.data.byteLength;
+  const threads = threadsFlag ?? (wideStats ? 1 : defaultThreads(matrix.rows, matrix.cols));
   // the thread pool (worker_threads) is loaded only when more than one thread runs
   const acc = threads > 1
     ? await (await import('../../node-parallel/evaluate.js')).evaluateParallel(isLogits ? 'logits' : 'probs', matrix, labels, streamable, { edges, keepSamples: ci !== null, threads })
