@@ -72,6 +72,9 @@ export function readZipEntries(bytes: Uint8Array, source?: string): ZipEntry[] {
   if (bytes.length === 0) throw new CalibraError('E_EMPTY', 'the file is empty', { ...(source !== undefined ? { source } : {}), fix: 'write the archive again with np.savez' });
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const eocd = findEndRecord(bytes, dv, source);
+  if (dv.getUint16(eocd + 4, true) !== 0 || dv.getUint16(eocd + 6, true) !== 0 || dv.getUint16(eocd + 8, true) !== dv.getUint16(eocd + 10, true)) {
+    throw zipError('a multi-part (split or spanned) archive is not supported', `byte ${eocd}`, source, 'E_UNSUPPORTED');
+  }
   let count = dv.getUint16(eocd + 10, true);
   let cdSize = dv.getUint32(eocd + 12, true);
   let cdOffset = dv.getUint32(eocd + 16, true);

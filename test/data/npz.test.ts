@@ -150,6 +150,11 @@ describe('hostile archives II (issue 13): central directory against the file', (
     const a = z.arrays.get('x');
     expect(a?.kind === 'numeric' ? a.data.byteOffset : -1).toBeGreaterThan(0); // a view into the inflated member, after the .npy header
   });
+  it('Z1d: a split archive (disk numbers in the end record) is refused as unsupported', () => {
+    const z = buildZip([{ name: 'x.npy', data: npy }]);
+    new DataView(z.buffer).setUint16(z.length - 22 + 4, 1, true);
+    expectCode(() => parseNpz(z), 'E_UNSUPPORTED');
+  });
   it('Z5: 65 534 members are checked in linear time and the error line stays short', () => {
     const members = Array.from({ length: 65534 }, (_, i) => ({ name: `m${i}.npy`, data: new Uint8Array(0) }));
     const z = buildZip(members.concat([{ name: 'm7.npy', data: new Uint8Array(0) }]).slice(1));

@@ -86,3 +86,16 @@ describe('hostile strings reach stderr escaped (CLI)', () => {
     expectSafeLine(await cli(['evaluate', '--logits', name, '--labels', name]));
   });
 });
+
+describe('T7: file names echoed on stdout are escaped', () => {
+  it('fit prints the input and output names with control characters escaped', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'names-'));
+    const name = `l\x1b]0;x\x07\r.npy`;
+    fs.writeFileSync(path.join(dir, name), encodeNpy({ shape: [4, 2], data: new Float64Array([1, 0, 0, 1, 2, 0, 0, 2]) }));
+    fs.writeFileSync(path.join(dir, 'y.npy'), encodeNpy({ shape: [4], data: new Int32Array([0, 1, 0, 1]) }));
+    const io = memoryIo();
+    expect(await runCli(['fit', '--method', 'ts', '--logits', path.join(dir, name), '--labels', path.join(dir, 'y.npy'), '--out', path.join(dir, `m\x1b[2J.json`), '--quiet'], io)).toBe(0);
+    expect(io.out()).not.toMatch(RAW_CONTROL);
+    expect(io.out()).toContain('l\\x1b]0;x\\x07\\r.npy');
+  });
+});

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CalibraError } from '../../errors.js';
+import { CalibraError, termSafe } from '../../errors.js';
 import { loadModelJson } from '../../calibrators/model-file.js';
 import type { CalibrationInput, FittedCalibrator } from '../../calibrators/types.js';
 import type { Matrix } from '../../math/matrix.js';
@@ -145,7 +145,7 @@ export const applyCommand: Command = {
     if (npyIo && (chunkRows !== null || size > STREAM_ABOVE_BYTES)) {
       const rows = await applyStreaming(model, args, file, kind, chunkRows ?? 65536, progress);
       progress.done();
-      io.stdout(`wrote ${out} (${rows} rows × ${model.numClasses} classes, streamed)\n`);
+      io.stdout(`wrote ${termSafe(out)} (${rows} rows × ${model.numClasses} classes, streamed)\n`);
       return 0;
     }
     const input = loadInput(args, NAME, { labels: 'none' });
@@ -166,7 +166,7 @@ export const applyCommand: Command = {
     saveMatrix(out, probs, { force });
     if (tFile !== undefined && temps !== null) writeVector(tFile, temps, force);
     progress.done();
-    io.stdout(`wrote ${out} (${probs.rows} rows × ${probs.cols} classes)${tFile !== undefined ? ` and ${tFile}` : ''}\n`);
+    io.stdout(`wrote ${termSafe(out)} (${probs.rows} rows × ${probs.cols} classes)${tFile !== undefined ? ` and ${termSafe(tFile)}` : ''}\n`);
     return 0;
   },
 };

@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CalibraError } from '../../errors.js';
+import { CalibraError, termSafe } from '../../errors.js';
 import { getValue, listValue, numberValue, parseArgs } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
@@ -261,7 +261,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const html = buildReport(results, keep);
     if (html !== null) { writeFileAtomic(join(out, 'report.html'), html, { force }); written += `, ${join(out, 'report.html')}`; }
   }
-  io.stdout(`wrote ${written}\n`);
+  io.stdout(`wrote ${termSafe(written)}\n`);
   return 0;
 }
 

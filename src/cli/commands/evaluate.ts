@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CalibraError } from '../../errors.js';
+import { CalibraError, termSafe } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { softmax } from '../../math/softmax.js';
 import { EDGE_RULES, type EdgeRule } from '../../metrics/binning.js';
@@ -219,7 +219,10 @@ export const evaluateCommand: Command = {
     if (getValue(args, 'table') !== undefined) {
       // DuckDB and the table code load only here
       const { runTableEvaluate } = await import('../../tables/cli-evaluate.js');
-      io.stdout(await runTableEvaluate(args, io, format as 'table' | 'json' | 'csv'));
+      const text = await runTableEvaluate(args, io, format as 'table' | 'json' | 'csv');
+      // slice keys come from the table's data: the human-readable table is made safe for a terminal
+      // (json and csv are data formats and stay byte-exact)
+      io.stdout(format === 'table' ? text.split('\n').map(termSafe).join('\n') : text);
       return 0;
     }
     const r = await evaluateFiles(args, io);

@@ -2,7 +2,7 @@
  * `calibra fit`: fits one calibration method on a validation set and writes the model file (JSON with a
  * format name and version, shortest-round-trip numbers), atomically.
  */
-import { CalibraError } from '../../errors.js';
+import { CalibraError, termSafe } from '../../errors.js';
 import { calibratorSpecs, getCalibrator } from '../../calibrators/registry.js';
 import { serializeModel } from '../../calibrators/model-file.js';
 import type { LabelledInput, RawOptions } from '../../calibrators/types.js';
@@ -97,7 +97,7 @@ export const fitCommand: Command = {
       ...result.warnings.map((w) => `warning     ${w}`),
       `wrote       ${out}`,
     ];
-    io.stdout(lines.join('\n') + '\n');
+    io.stdout(lines.map(termSafe).join('\n') + '\n');
     return Promise.resolve(0);
   },
 };

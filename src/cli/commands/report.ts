@@ -3,7 +3,7 @@
  * and writes one self-contained HTML report (summary table, diagrams, metric definitions); optionally PNGs
  * of the reliability diagrams.
  */
-import { CalibraError } from '../../errors.js';
+import { CalibraError, termSafe } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { calibrationInput, probabilityInput } from './calibration-io.js';
 import { calibratorSpecs, getCalibrator } from '../../calibrators/registry.js';
@@ -256,8 +256,8 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const rendered = renderReport(input);
   progress.done();
   const written = await writeReportFiles(rendered, out, { force, ...(pngDir !== undefined ? { pngDir } : {}) });
-  io.stdout(rendered.summaryText);
-  io.stdout(`wrote ${out}${written.pngs.length > 0 ? ` and ${written.pngs.length} PNG files in ${pngDir ?? ''}` : ''}\n`);
+  io.stdout(rendered.summaryText.split('\n').map(termSafe).join('\n'));
+  io.stdout(`wrote ${termSafe(out)}${written.pngs.length > 0 ? ` and ${written.pngs.length} PNG files in ${termSafe(pngDir ?? '')}` : ''}\n`);
   return 0;
 }
 
