@@ -11,9 +11,9 @@ import { performance } from 'node:perf_hooks';
 import { loadLabels, loadLogits, loadNumericArray } from '../src/data/files.js';
 import { evaluateLogits } from '../src/metrics/evaluate.js';
 import { presetMetricIds } from '../src/metrics/ids.js';
-import { fitTemperature } from '../src/calibrators/temperature.js';
+import { fitTemperature } from '../src/calibrators/scaling/temperature.js';
 import { fitIsotonicBinary, predictIsotonic } from '../src/math/pav.js';
-import { getCalibrator } from '../src/calibrators/registry.js';
+import { getCalibrator } from '../src/calibrators/core/registry.js';
 import type { Matrix } from '../src/math/matrix.js';
 import { w6Workload } from './w6-views.js';
 

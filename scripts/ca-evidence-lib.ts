@@ -5,8 +5,8 @@
  * (weighted ECE / AUROC with bootstrap counts as weights; checked against evaluateMetrics at unit weights).
  */
 import { fitCa } from '../src/calibrators/ca/spec.js';
-import { fitTemperature } from '../src/calibrators/temperature.js';
-import type { RawOptions, ViewLogits } from '../src/calibrators/types.js';
+import { fitTemperature } from '../src/calibrators/scaling/temperature.js';
+import type { RawOptions, ViewLogits } from '../src/calibrators/core/types.js';
 import { loadViewsFile } from '../src/data/views-file.js';
 import { takeLabels, takeRows, type Matrix } from '../src/math/matrix.js';
 import { Rng } from '../src/math/rng.js';

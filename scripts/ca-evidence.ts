@@ -13,7 +13,8 @@
  *   of --views-dir except cal*.npz). Reports mean ± sd over seeds and a paired bootstrap CI (over test rows)
  *   of the seed-mean difference to TS, for ECE (15 bins) and AUROC of confidence for correct-vs-wrong.
  * Options: --seeds N (default 5), --sizes LIST, --methods LIST (ids of METHODS), --replicates B (default 200),
- * --bootstrap LIST (methods that get the CI; default uncal,ca,ca:ce,ca:mse).
+ * --bootstrap LIST (methods that get the CI; default uncal,ca,ca:ce,ca:mse). A method may also be given inline as
+ * ca{key=value;...} (e.g. 'ca{loss=ce;seRule=0}').
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,7 +63,19 @@ const DEFAULT_METHODS: Record<string, string> = {
   main: 'uncal,ts,ca,ca:ce,ca:mse,ca:balanced,ca:k1,ca:k2,ca:k8,ca:rotation,ca:greyscale,ca:colorjitter,ca:none,ca:faithful',
 };
 const methodIds = arg('--methods', DEFAULT_METHODS[experiment] ?? DEFAULT_METHODS['main'] as string).split(',');
-const methods = methodIds.map((id) => { const m = METHODS.find((x) => x.id === id); if (m === undefined) throw new Error(`unknown method ${id}`); return m; });
+/** A method id of METHODS, or an inline CA variant `ca{key=value;key=value}` (numbers parsed). */
+function methodFor(id: string): Method {
+  const inline = /^ca\{(.*)\}$/.exec(id);
+  if (inline !== null) {
+    const options: Record<string, string | number> = {};
+    for (const kv of (inline[1] as string).split(';').filter((x) => x !== '')) { const [k, v] = kv.split('='); options[k as string] = Number.isFinite(Number(v)) ? Number(v) : (v as string); }
+    return { id, label: `robust, ${Object.entries(options).map(([k, v]) => `${k}=${v}`).join(', ')}`, options };
+  }
+  const m = METHODS.find((x) => x.id === id);
+  if (m === undefined) throw new Error(`unknown method ${id}`);
+  return m;
+}
+const methods = methodIds.map(methodFor);
 
 const log = (s: string): void => { process.stderr.write(`${s}\n`); };
 const cal = loadSet(join(dir, 'cal.npz'));
@@ -92,7 +105,7 @@ if (experiment === 'design') {
   if (Math.abs(e - h.ece) > 1e-12 || Math.abs(a - h.auroc) > 1e-12) throw new Error(`bootstrap metrics disagree with src/metrics: ece ${e} vs ${h.ece}, auroc ${a} vs ${h.auroc}`);
 }
 
-interface Cell { ece: number[]; auroc: number[]; conf: { conf: Float64Array; correct: Uint8Array }[] }
+interface Cell { ece: number[]; auroc: number[]; accuracy: number[]; conf: { conf: Float64Array; correct: Uint8Array }[] }
 const result: Record<string, unknown> = {
   generator: 'scripts/ca-evidence.ts', experiment, viewsDir: dir, seeds, replicates, sizes,
   testSets: tests.map((t) => ({ id: t.id, n: t.set.labels.length })), calibrationRows: pool.length, bySize: {} as Record<string, unknown>,
@@ -111,9 +124,11 @@ for (const n of sizes) {
       for (const t of tests) {
         const probs = f.predict(t.set);
         const h = headline(probs, t.set.labels);
-        const cell = per.get(t.id) ?? { ece: [], auroc: [], conf: [] };
+        const cell = per.get(t.id) ?? { ece: [], auroc: [], accuracy: [], conf: [] };
         per.set(t.id, cell);
-        cell.ece.push(h.ece); cell.auroc.push(h.auroc); cell.conf.push(confCorrect(probs, t.set.labels));
+        const cc = confCorrect(probs, t.set.labels);
+        cell.ece.push(h.ece); cell.auroc.push(h.auroc); cell.conf.push(cc);
+        cell.accuracy.push(cc.correct.reduce((a, b) => a + b, 0) / cc.correct.length);
       }
     }
     log(`n=${n} seed ${s} done`);
@@ -125,7 +140,7 @@ for (const n of sizes) {
     const sets: Record<string, unknown> = {};
     tests.forEach((t, ti) => {
       const cell = per.get(t.id) as Cell;
-      const entry: Record<string, unknown> = { ece: meanSd(cell.ece), auroc: meanSd(cell.auroc), eceSeeds: cell.ece, aurocSeeds: cell.auroc };
+      const entry: Record<string, unknown> = { ece: meanSd(cell.ece), auroc: meanSd(cell.auroc), eceSeeds: cell.ece, aurocSeeds: cell.auroc, accuracySeeds: cell.accuracy };
       if (ts !== undefined && m.id !== 'ts') {
         const base = ts.get(t.id) as Cell;
         const d = (a: number[], b: number[]): number[] => a.map((v, i) => v - (b[i] as number));

@@ -1,4 +1,4 @@
-"""Golden values for calibra's isotonic regression (src/math/pav.ts, src/calibrators/isotonic.ts).
+"""Golden values for calibra's isotonic regression (src/math/pav.ts, src/calibrators/binning/isotonic.ts).
 
 Runs Debian's python3-sklearn IsotonicRegression (out_of_bounds='clip') on seeded random data with ties,
 near-ties (within float64 resolution), weights, y_min/y_max and decreasing fits, and writes the fitted

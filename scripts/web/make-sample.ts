@@ -5,8 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { getCalibrator } from '../../src/calibrators/registry.js';
-import { serializeModel } from '../../src/calibrators/model-file.js';
+import { getCalibrator } from '../../src/calibrators/core/registry.js';
+import { serializeModel } from '../../src/calibrators/core/model-file.js';
 import { loadLabels, loadLogits } from '../../src/data/files.js';
 import { formatCsvMatrix } from '../../src/data/csv.js';
 import { sliceRows } from '../../src/math/matrix.js';

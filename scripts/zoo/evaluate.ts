@@ -11,7 +11,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { COLOURED_SETS, loadDataset } from '../../src/datasets/index.js';
 import type { ImageDataset } from '../../src/datasets/types.js';
 import { OnnxClassifier } from '../../src/inference/onnx-runner.js';
-import { fitTemperature } from '../../src/calibrators/temperature.js';
+import { fitTemperature } from '../../src/calibrators/scaling/temperature.js';
 import { fitIntoFrame, parsePreprocessJson } from '../../src/inference/preprocess.js';
 import type { Image } from '../../src/views/image.js';
 

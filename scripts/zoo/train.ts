@@ -22,7 +22,7 @@ import { Rng } from '../../src/math/rng.js';
 import { buildZooOnnx, type ZooLayer } from './onnx-writer.js';
 import { fromImageDataset, loadFashionMnist, loadOpencvDigits, sliceData, takeData, valuesPerImage, type ZooData } from './data.js';
 import { COLOURED_SETS, loadDataset } from '../../src/datasets/index.js';
-import { fitTemperature } from '../../src/calibrators/temperature.js';
+import { fitTemperature } from '../../src/calibrators/scaling/temperature.js';
 
 interface Recipe {
   readonly id: string;

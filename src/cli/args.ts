@@ -3,6 +3,8 @@
  * Which keys are flags (take no value) and which may repeat is declared by the command.
  */
 import { CalibraError } from '../errors.js';
+import { didYouMean, foldName } from '../suggest.js';
+import { parseMetricId } from '../metrics/ids.js';
 
 export interface ArgSpec {
   /** Keys that take no value. */
@@ -19,7 +21,8 @@ export interface ParsedArgs {
   readonly values: ReadonlyMap<string, readonly string[]>;
 }
 
-export function parseArgs(argv: readonly string[], spec: ArgSpec, command: string): ParsedArgs {
+export function parseArgs(given: readonly string[], spec: ArgSpec, command: string): ParsedArgs {
+  let argv = given;
   const flagSet = new Set(spec.flags ?? []);
   const valueSet = new Set([...(spec.values ?? []), ...(spec.repeatable ?? [])]);
   const repeatable = new Set(spec.repeatable ?? []);
@@ -37,8 +40,11 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec, command: strin
       continue;
     }
     if (!valueSet.has(key)) {
-      const known = [...flagSet, ...valueSet].map((k) => `--${k}`).join(', ');
-      throw new CalibraError('E_USAGE', `unknown option --${key}`, { where: `calibra ${command}`, fix: `known options: ${known}; see calibra ${command} --help` });
+      const names = [...flagSet, ...valueSet];
+      const folded = names.find((k) => foldName(k) === foldName(key));
+      if (folded !== undefined) { argv = [...argv.slice(0, i), `--${folded}${eq >= 0 ? a.slice(eq) : ''}`, ...argv.slice(i + 1)]; i--; continue; }
+      const known = names.map((k) => `--${k}`).join(', ');
+      throw new CalibraError('E_USAGE', `unknown option --${key}`, { where: `calibra ${command}`, fix: `${didYouMean(key, names, (k) => `--${k}`)}known options: ${known}; see calibra ${command} --help` });
     }
     let value: string;
     if (eq >= 0) value = a.slice(eq + 1);
@@ -85,11 +91,32 @@ export function numberValue(args: ParsedArgs, key: string, command: string, fall
   return v;
 }
 
+/**
+ * A value out of a fixed list (`--format table|json`), compared case-insensitively; an unknown one is E_USAGE
+ * with "did you mean" and the list.
+ */
+export function choiceValue<T extends string>(args: ParsedArgs, key: string, command: string, choices: readonly T[], fallback: T): T {
+  const raw = getValue(args, key);
+  if (raw === undefined) return fallback;
+  const hit = choices.find((c) => foldName(c) === foldName(raw));
+  if (hit === undefined) throw new CalibraError('E_USAGE', `unknown --${key} ${JSON.stringify(raw)}`, { where: `calibra ${command}`, fix: `${didYouMean(raw, choices)}use ${choices.join(', ')}` });
+  return hit;
+}
+
 /** Comma-separated list value (also accepts repeated keys). */
 export function listValue(args: ParsedArgs, key: string): string[] | undefined {
   const all = args.values.get(key);
   if (all === undefined) return undefined;
   return all.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/**
+ * `--metrics` ids in their canonical spelling (aliases and other cases resolved: `ECE,log-loss` → `ece,nll`),
+ * or undefined when the option is absent. Unknown ids throw E_OPTION with "did you mean".
+ */
+export function metricListValue(args: ParsedArgs, key = 'metrics'): string[] | undefined {
+  const raw = listValue(args, key);
+  return raw === undefined ? undefined : raw.map((id) => parseMetricId(id).id);
 }
 
 /** `--option k=v` pairs into a record (numbers and booleans parsed). */

@@ -7,6 +7,7 @@ import { CalibraError, formatError, termSafe } from '../errors.js';
 import type { CliIo } from './io.js';
 import { commands } from './registry.js';
 import { VERSION } from '../version.js';
+import { didYouMean } from '../suggest.js';
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 8);
@@ -14,7 +15,8 @@ export function mainHelp(): string {
   return [
     `calibra ${VERSION}: make a classifier's confidence mean what it says`,
     '',
-    'usage: calibra <command> [options]    (calibra <command> --help for its options)',
+    'usage: calibra <command> [options]    (calibra help <command> or calibra <command> --help for its options;',
+    '                                       calibra --version, -V)',
     '',
     'commands:',
     ...lines,
@@ -24,19 +26,28 @@ export function mainHelp(): string {
   ].join('\n');
 }
 
+/** Other names of commands (`calibra eval` = `calibra evaluate`). */
+const COMMAND_ALIASES: Readonly<Record<string, string>> = { eval: 'evaluate', calibrate: 'fit', predict: 'apply', benchmark: 'compare' };
+
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
+  const [first, ...after] = argv;
+  // `calibra help CMD` is `calibra CMD --help`
+  const helpFor = first === 'help' && after[0] !== undefined ? after[0] : undefined;
+  const name = helpFor ?? first;
+  const rest = helpFor !== undefined ? ['--help'] : after;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(mainHelp());
     return 0;
   }
-  if (name === '--version' || name === '-v') {
+  if (name === '--version' || name === '-v' || name === '-V' || name === 'version') {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const entry = commands.find((c) => c.name === name);
+  const wanted = name.toLowerCase();
+  const entry = commands.find((c) => c.name === wanted || c.name === COMMAND_ALIASES[wanted]);
   if (entry === undefined) {
-    io.stderr(`calibra: E_USAGE: unknown command ${termSafe(JSON.stringify(name.slice(0, 200)))} (fix: one of ${commands.map((c) => c.name).join(', ')}; see calibra --help)\n`);
+    const hint = didYouMean(name, commands.map((c) => c.name));
+    io.stderr(`calibra: E_USAGE: unknown command ${termSafe(JSON.stringify(name.slice(0, 200)))} (fix: ${hint}one of ${commands.map((c) => c.name).join(', ')}; see calibra --help)\n`);
     return 2;
   }
   const command = await entry.load();

@@ -20,6 +20,6 @@ export const commands: readonly CommandEntry[] = [
   { name: 'report', summary: 'fit methods, evaluate them, and write one self-contained HTML report', load: async () => (await import('./commands/report.js')).reportCommand },
   { name: 'fit', summary: 'fit a calibration method on validation logits and labels; write the model (JSON)', load: async () => (await import('./commands/fit.js')).fitCommand },
   { name: 'apply', summary: 'apply a fitted model: write calibrated probabilities (streams large .npy files)', load: async () => (await import('./commands/apply.js')).applyCommand },
-  { name: 'compare', summary: 'fit every calibration method on validation data; one table of test metrics per method', load: async () => (await import('./commands/compare.js')).compareCommand },
+  { name: 'compare', summary: 'fit every calibration method on validation data; test metrics per method and a verdict', load: async () => (await import('./commands/compare.js')).compareCommand },
   { name: 'sql', summary: 'print the SQL (DuckDB, Spark, BigQuery) that computes the metrics per slice where the data lives', load: async () => (await import('./commands/sql.js')).sqlCommand },
 ];

@@ -11,7 +11,7 @@
  */
 import { CalibraError, listForMessage } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
-import type { ViewLogits } from '../calibrators/types.js';
+import type { ViewLogits } from '../calibrators/core/types.js';
 import { writeFileAtomic, type WriteOptions } from './atomic.js';
 import type { NpyNumericData } from './dtype.js';
 import type { NpyInput } from './npy.js';

@@ -8,8 +8,8 @@
 import { argmaxRow } from '../math/softmax.js';
 import type { ImageDataset } from '../datasets/types.js';
 import type { Matrix } from '../math/matrix.js';
-import { getCalibrator, calibratorSpecs } from '../calibrators/registry.js';
-import type { CalibrationInput, RawOptions } from '../calibrators/types.js';
+import { getCalibrator, calibratorSpecs } from '../calibrators/core/registry.js';
+import type { CalibrationInput, RawOptions } from '../calibrators/core/types.js';
 import { evaluateMetrics } from '../metrics/evaluate.js';
 import { isCalibraError } from '../errors.js';
 import type { RunOptions } from './onnx-runner.js';
@@ -18,7 +18,7 @@ import { computeViewsLogits, type CorruptionStep, type ImageClassifier, type Vie
 /** One method row of the demo table. */
 export interface DemoMethod {
   readonly label: string;
-  /** Calibrator id in src/calibrators/registry.ts; the first registered of `id` and `fallbacks` is used. */
+  /** Calibrator id in src/calibrators/core/registry.ts; the first registered of `id` and `fallbacks` is used. */
   readonly id: string;
   readonly fallbacks?: readonly string[];
   readonly options: RawOptions;

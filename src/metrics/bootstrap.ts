@@ -49,7 +49,7 @@ export function percentileOfSorted(sorted: Float64Array, q: number): number {
 }
 
 /** Builds a metric context for the rows `index` of the original data (one bootstrap replicate). */
-function replicateContext(
+export function replicateContext(
   specs: readonly MetricSpec[], s: SampleSummary, rule: EdgeRule, buf: SummaryBuilder, index: Int32Array,
   probs: Matrix | null, labels: Int32Array | null,
 ): MetricContext {

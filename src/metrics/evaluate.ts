@@ -39,11 +39,11 @@ export interface MetricContext {
   readonly labels: Int32Array | null;
 }
 
-/** Parses a list of ids, dropping repeats. */
+/** Parses a list of ids (aliases and other cases give the canonical id), dropping repeats. */
 export function parseMetricIds(ids: readonly string[]): MetricSpec[] {
   const seen = new Set<string>();
   const out: MetricSpec[] = [];
-  for (const id of ids) { if (!seen.has(id)) { seen.add(id); out.push(parseMetricId(id)); } }
+  for (const id of ids) { const spec = parseMetricId(id); if (!seen.has(spec.id)) { seen.add(spec.id); out.push(spec); } }
   return out;
 }
 

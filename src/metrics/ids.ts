@@ -3,6 +3,7 @@
  * each needs, and the presets. A binned id takes a bin count after `@`: `ece@25`, `cw_ece@10`.
  */
 import { CalibraError } from '../errors.js';
+import { didYouMean, foldName } from '../suggest.js';
 
 /**
  * What a metric needs to be computed:
@@ -76,15 +77,38 @@ export interface MetricSpec {
 export const MAX_BINS = 100000;
 
 /**
- * Parses and checks one id. Throws E_OPTION naming the id and listing the known ones.
+ * Other names people type for a metric (compared case-insensitively, `_` = `-`); the output uses the id.
+ */
+export const METRIC_ALIASES: Readonly<Record<string, string>> = {
+  acc: 'accuracy', 'top1': 'accuracy', 'top-1': 'accuracy',
+  'log-loss': 'nll', logloss: 'nll', 'cross-entropy': 'nll', 'neg-log-likelihood': 'nll', 'negative-log-likelihood': 'nll',
+  'brier-score': 'brier', 'top-label-brier': 'brier_top',
+  'expected-calibration-error': 'ece', 'adaptive-ece': 'ece_em', ace: 'ece_em', 'equal-mass-ece': 'ece_em',
+  'maximum-calibration-error': 'mce', 'max-calibration-error': 'mce',
+  sce: 'cw_ece', 'classwise-ece': 'cw_ece', 'class-wise-ece': 'cw_ece', 'static-calibration-error': 'cw_ece',
+  'top-label-ece': 'tl_ece', 'smooth-ece': 'smece', 'smooth-calibration-error': 'smece',
+  'kolmogorov-smirnov': 'ks', 'ks-error': 'ks', auc: 'auroc', 'roc-auc': 'auroc', 'kde-ece': 'kde_ece',
+};
+
+/** Base ids and aliases by folded name (case-insensitive, `_` = `-`). */
+const BY_FOLDED = new Map<string, string>([...METRICS.map((m) => [foldName(m.base), m.base] as [string, string]), ...Object.entries(METRIC_ALIASES)]);
+
+/**
+ * Parses and checks one id. An alias or another case gives the canonical id (`ECE@25` → `ece@25`, `log-loss`
+ * → `nll`); an exact id stays as typed. Throws E_OPTION naming the id, the nearest ids and the known ones.
  * @example parseMetricId('ece@25') // { id: 'ece@25', base: 'ece', bins: 25, need: 'top-bins' }
  */
-export function parseMetricId(id: string): MetricSpec {
+export function parseMetricId(typed: string): MetricSpec {
+  const at0 = typed.indexOf('@');
+  const typedBase = at0 >= 0 ? typed.slice(0, at0) : typed;
+  const canonical = BY_BASE.has(typedBase) ? typedBase : BY_FOLDED.get(foldName(typedBase));
+  const id = canonical === undefined || canonical === typedBase ? typed : `${canonical}${at0 >= 0 ? typed.slice(at0) : ''}`;
   const at = id.indexOf('@');
   const base = at >= 0 ? id.slice(0, at) : id;
   const m = BY_BASE.get(base);
   if (m === undefined) {
-    throw new CalibraError('E_OPTION', `unknown metric id ${JSON.stringify(id)}`, { where: 'metrics', fix: `use one of ${METRICS.map((x) => x.base).join(', ')} (binned ids take @B, e.g. ece@25), or a preset` });
+    const hint = didYouMean(typedBase, [...METRICS.map((x) => x.base), ...Object.keys(METRIC_ALIASES)]);
+    throw new CalibraError('E_OPTION', `unknown metric id ${JSON.stringify(typed)}`, { where: 'metrics', fix: `${hint}use one of ${METRICS.map((x) => x.base).join(', ')} (binned ids take @B, e.g. ece@25), or a preset` });
   }
   if (at >= 0) {
     if (m.defaultBins === undefined) throw new CalibraError('E_OPTION', `metric ${base} takes no bin count (got ${JSON.stringify(id)})`, { where: 'metrics', fix: `write ${base}` });
@@ -111,7 +135,8 @@ export const SWEEP_BINS: readonly number[] = [5, 10, 15, 20, 25, 50, 100, 200, 5
  * - `sweep`: "A Benchmark Study on Calibration" (Tao et al., ICLR 2024): ece, ece_em, cw_ece, cw_ece_em, mce
  *   at 5…500 bins, plus ks, kde_ece, mmce, nll, brier (50 ids).
  */
-export function presetMetricIds(name: string): string[] {
+export function presetMetricIds(typed: string): string[] {
+  const name = foldName(typed);
   if (name === 'default') {
     return ['accuracy', 'ece', 'ece_em', 'mce', 'rmsce', 'cw_ece', 'tl_ece', 'dece', 'smece', 'ks', 'mmce', 'kde_ece', 'brier', 'brier_top', 'nll', 'auroc', 'aupr_success', 'aupr_error', 'fpr95', 'aurc', 'eaurc'];
   }
@@ -121,5 +146,5 @@ export function presetMetricIds(name: string): string[] {
     for (const fam of ['ece', 'ece_em', 'cw_ece', 'cw_ece_em', 'mce']) for (const b of SWEEP_BINS) out.push(`${fam}@${b}`);
     return [...out, 'ks', 'kde_ece', 'mmce', 'nll', 'brier'];
   }
-  throw new CalibraError('E_OPTION', `unknown preset ${JSON.stringify(name)}`, { where: 'preset', fix: 'use default, ca-paper or sweep' });
+  throw new CalibraError('E_OPTION', `unknown preset ${JSON.stringify(typed)}`, { where: 'preset', fix: `${didYouMean(typed, ['default', 'ca-paper', 'sweep'])}use default, ca-paper or sweep` });
 }

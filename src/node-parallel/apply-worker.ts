@@ -3,8 +3,8 @@
  * calibrated probabilities of its row range straight into the shared output. Node only.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadModelJson } from '../calibrators/model-file.js';
-import { probabilityInput } from '../calibrators/probabilities.js';
+import { loadModelJson } from '../calibrators/core/model-file.js';
+import { probabilityInput } from '../calibrators/core/probabilities.js';
 import type { ApplyReply, ApplyTask } from './protocol.js';
 import { serializeError, viewShared } from './shared.js';
 

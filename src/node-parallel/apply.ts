@@ -4,7 +4,7 @@
  * lives in a SharedArrayBuffer. Each row's probabilities are computed by the same code as on one thread, so
  * the output is bit-identical for every thread count.
  */
-import type { CalibrationInput, FittedCalibrator } from '../calibrators/types.js';
+import type { CalibrationInput, FittedCalibrator } from '../calibrators/core/types.js';
 import type { Matrix } from '../math/matrix.js';
 import type { ApplyReply, ApplyTask } from './protocol.js';
 import { rebuildError, sharedData, startWorker } from './shared.js';

@@ -13,7 +13,9 @@ import type { BinRecord, BinScheme, ReportInput, ReportOptions } from './types.j
 
 /** Defaults of `ReportOptions` (documented there). */
 export const REPORT_DEFAULTS = {
-  primaryMetric: 'ece',
+  primaryMetric: 'nll',
+  ciReplicates: 1000,
+  ciLevel: 0.95,
   bins: 15,
   scheme: 'equal-width' as BinScheme,
   bootstrap: 100,
@@ -26,6 +28,9 @@ export const REPORT_DEFAULTS = {
 export interface ResolvedReportOptions {
   readonly metricIds: readonly string[] | undefined;
   readonly primaryMetric: string;
+  readonly ciReplicates: number;
+  readonly ciLevel: number;
+  readonly allowAccuracyDrop: boolean;
   readonly bins: number;
   readonly scheme: BinScheme;
   readonly bootstrap: number;
@@ -39,6 +44,9 @@ export function resolveReportOptions(o: ReportOptions = {}): ResolvedReportOptio
   const r: ResolvedReportOptions = {
     metricIds: o.metricIds,
     primaryMetric: o.primaryMetric ?? REPORT_DEFAULTS.primaryMetric,
+    ciReplicates: o.ciReplicates ?? REPORT_DEFAULTS.ciReplicates,
+    ciLevel: o.ciLevel ?? REPORT_DEFAULTS.ciLevel,
+    allowAccuracyDrop: o.allowAccuracyDrop ?? false,
     bins: o.bins ?? REPORT_DEFAULTS.bins,
     scheme: o.scheme ?? REPORT_DEFAULTS.scheme,
     bootstrap: o.bootstrap ?? REPORT_DEFAULTS.bootstrap,
@@ -52,6 +60,8 @@ export function resolveReportOptions(o: ReportOptions = {}): ResolvedReportOptio
   intAtLeast(r.bins, 1, 'bins');
   intAtLeast(r.bootstrap, 0, 'bootstrap');
   intAtLeast(r.maxGridClasses, 1, 'maxGridClasses');
+  intAtLeast(r.ciReplicates, 2, 'ciReplicates');
+  if (!(r.ciLevel > 0 && r.ciLevel < 1)) throw new CalibraError('E_OPTION', `report option ciLevel = ${r.ciLevel} is not in (0, 1)`, { where: "field 'ciLevel'", fix: 'give e.g. 0.95' });
   for (const b of r.sweepBins) intAtLeast(b, 1, 'sweepBins');
   if (r.scheme !== 'equal-width' && r.scheme !== 'equal-mass') throw new CalibraError('E_OPTION', `report option scheme '${String(r.scheme)}' is unknown`, { where: "field 'scheme'", fix: 'use equal-width or equal-mass' });
   return r;

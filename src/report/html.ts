@@ -11,17 +11,25 @@ import { classReliabilityGridSvg } from './charts/class-grid.js';
 import { metricVsBinsSvg } from './charts/metric-bins.js';
 import { evaluateReportMetrics, type MetricTable } from './metrics-table.js';
 import { esc } from './svg.js';
+import { reportVerdicts, verdictSections } from './html-verdict.js';
+import type { Recommendation } from './verdict.js';
 import { CalibraError } from '../errors.js';
 import type { ReportInput } from './types.js';
 
 const CSS = `
-:root{--fg:#1d1d1f;--muted:#5f6368;--line:#d9dce1;--accent:#0072B2;--best:#e3f1e8;--bg:#fafafa}
+:root{--fg:#1d1d1f;--muted:#5f6368;--line:#d9dce1;--accent:#0072B2;--best:#e3f1e8;--bg:#fafafa;--green:#009E73}
 *{box-sizing:border-box}
 body{margin:0;font-family:'DejaVu Sans',Verdana,Arial,sans-serif;color:var(--fg);background:var(--bg);font-size:14px;line-height:1.45}
 header{background:#fff;border-bottom:1px solid var(--line);padding:18px 28px}
 header h1{margin:0 0 4px;font-size:22px}
 header p{margin:0;color:var(--muted)}
 main{padding:10px 28px 40px;max-width:1600px}
+header p,.note,h1,h2,h3,summary{overflow-wrap:anywhere}
+.scroll{overflow-x:auto;max-width:100%}
+.verdict{background:#fff;border:1px solid var(--line);border-left:5px solid var(--green);padding:4px 16px 10px;margin-top:14px}
+.verdict pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:13px;margin:6px 0}
+.headline .charts{display:grid;grid-template-columns:repeat(2,minmax(0,380px));gap:10px}
+.headline .charts svg,.ranking svg{max-width:100%;height:auto}
 h2{font-size:18px;margin:28px 0 10px}
 h3{font-size:15px;margin:18px 0 8px}
 table{border-collapse:collapse;background:#fff;margin:6px 0 14px}
@@ -32,13 +40,15 @@ td.best{background:var(--best);font-weight:700}
 td.best::after{content:" \\2605";color:#009E73;font-size:11px}
 .note{color:var(--muted);font-size:12.5px}
 .tabs{display:flex;flex-wrap:wrap;gap:4px;border-bottom:2px solid var(--line);margin-top:8px}
-.tabs button{font:inherit;border:1px solid var(--line);border-bottom:none;background:#eef0f3;padding:6px 14px;cursor:pointer;border-radius:6px 6px 0 0}
+.tabs button{font:inherit;max-width:100%;overflow-wrap:anywhere;border:1px solid var(--line);border-bottom:none;background:#eef0f3;padding:6px 14px;cursor:pointer;border-radius:6px 6px 0 0}
 .tabs button[aria-selected=true]{background:#fff;color:var(--accent);font-weight:700;border-color:var(--accent)}
 .panel{background:#fff;border:1px solid var(--line);border-top:none;padding:8px 16px 16px}
 .method{border-top:1px solid var(--line);padding:6px 6px 4px;margin-top:14px}
 .charts{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}
+.charts{max-width:100%}
+main svg{max-width:100%;height:auto}
 .charts svg{border:1px solid #eceef1;border-radius:4px;max-width:100%;height:auto}
-details{margin:6px 0}
+details{margin:6px 0;max-width:100%}
 summary{cursor:pointer;color:var(--accent)}
 dl.defs dt{font-weight:700;margin-top:8px}
 dl.defs dd{margin:2px 0 0 18px}
@@ -89,9 +99,11 @@ export interface RenderedReport {
   readonly html: string;
   /** The binned and smooth diagrams of every (test set, method) and the ECE-vs-bins chart of each test set. */
   readonly charts: readonly ReportChart[];
-  /** The summary table (primary metric, methods × test sets) as aligned plain text, for the terminal. */
+  /** The summary table (primary metric, methods × test sets) and the verdict as plain text, for the terminal. */
   readonly summaryText: string;
   readonly table: MetricTable;
+  /** The verdict on each test set; the first is the report's recommendation. */
+  readonly verdicts: readonly Recommendation[];
 }
 
 function fileSlug(s: string): string {
@@ -124,7 +136,8 @@ function summaryTables(input: ReportInput, table: MetricTable, opts: ResolvedRep
   const primary = opts.primaryMetric;
   const pInfo = table.info.get(primary);
   const pHigher = pInfo?.higherIsBetter ?? false;
-  parts.push(`<h2 id="summary">Summary: ${esc(pInfo?.name ?? primary)} (${pHigher ? 'higher' : 'lower'} is better)</h2>`);
+  parts.push('<h2 id="summary">Detailed tables</h2>');
+  parts.push(`<details open><summary>${esc(pInfo?.name ?? primary)} (${pHigher ? 'higher' : 'lower'} is better): methods × test sets</summary><div class="scroll">`);
   parts.push('<table class="summary-table"><thead><tr><th class="name">Method</th>');
   for (const ts of input.testSets) parts.push(`<th>${esc(ts.name)}</th>`);
   parts.push('</tr></thead><tbody>');
@@ -137,10 +150,10 @@ function summaryTables(input: ReportInput, table: MetricTable, opts: ResolvedRep
     });
     parts.push('</tr>');
   });
-  parts.push('</tbody></table>');
-  parts.push('<p class="note">★ marks the best method in each column. Per-test-set tables below list every metric.</p>');
+  parts.push('</tbody></table></div>');
+  parts.push('<p class="note">★ marks the best value in each column (point estimates; the verdict above says which differences are beyond noise). Every metric per test set:</p></details>');
   input.testSets.forEach((ts, t) => {
-    parts.push(`<h3>Test set: ${esc(ts.name)} (${ts.labels.length} samples)</h3>`);
+    parts.push(`<details><summary>Test set ${esc(ts.name)} (${ts.labels.length} samples): every metric</summary><div class="scroll">`);
     parts.push(`<table class="metrics-table" data-test-set="${esc(ts.name)}"><thead><tr><th class="name">Method</th>`);
     for (const id of table.ids) {
       const info = table.info.get(id);
@@ -153,7 +166,7 @@ function summaryTables(input: ReportInput, table: MetricTable, opts: ResolvedRep
       table.ids.forEach((id, c) => parts.push(`<td${best[c]?.has(mi) === true ? ' class="best"' : ''}>${formatMetric(table.values[t]?.[mi]?.[id])}</td>`));
       parts.push('</tr>');
     });
-    parts.push('</tbody></table>');
+    parts.push('</tbody></table></div></details>');
   });
   return parts.join('');
 }
@@ -215,7 +228,7 @@ function definitions(table: MetricTable, opts: ResolvedReportOptions): string {
   parts.push('</dl>');
   parts.push('<h3>Charts</h3><dl class="defs">');
   parts.push(`<dt>Reliability diagram</dt><dd>${opts.bins} ${esc(opts.scheme)} bins of the top-label confidence (equal-width edges b/B, first bin [0, 1/B], then (lo, hi]; equal-mass: rank split of the sorted confidences). Blue bar: accuracy of the bin; red: gap to the mean confidence of the bin; grey: share of samples per bin.</dd>`);
-  parts.push(`<dt>Smooth reliability diagram</dt><dd>Kernel-smoothed accuracy Σ a<sub>i</sub> K(t, c<sub>i</sub>) / Σ K(t, c<sub>i</sub>) with a Gaussian kernel reflected at 0 and 1, at the bandwidth σ* that solves σ = smECE<sub>σ</sub> (Błasiok &amp; Nakkiran, ICLR 2024); the line fades where few samples have that confidence; band: ${opts.bootstrap > 0 ? `95% percentile band of ${opts.bootstrap} bootstrap resamples (seed ${opts.seed})` : 'none'}.</dd>`);
+  parts.push(`<dt>Smooth reliability diagram</dt><dd>Kernel-smoothed accuracy Σ a<sub>i</sub> K(t, c<sub>i</sub>) / Σ K(t, c<sub>i</sub>) with a Gaussian kernel reflected at 0 and 1, at the bandwidth min(σ*, h): σ* solves σ = smECE<sub>σ</sub> (Błasiok &amp; Nakkiran, ICLR 2024) and is the smECE value shown; h = 0.9·min(sd, IQR/1.34)·N<sup>−1/5</sup> (Silverman's rule for the confidences) keeps a large σ* (strong miscalibration) from carrying a dense cluster's accuracy into sparse regions; the band holds the bandwidth fixed (variance, not smoothing bias); the line fades where few samples have that confidence; band: ${opts.bootstrap > 0 ? `95% percentile band of ${opts.bootstrap} bootstrap resamples (seed ${opts.seed})` : 'none'}.</dd>`);
   parts.push('<dt>ECE vs number of bins</dt><dd>Equal-width top-label ECE Σ<sub>b</sub> (n<sub>b</sub>/N)|acc<sub>b</sub> − conf<sub>b</sub>| at each bin count (Tao et al., ICLR 2024 show how much this choice moves the ranking).</dd>');
   parts.push('<dt>Per-class reliability</dt><dd>One-vs-rest view of class k: scores p<sub>ik</sub>, targets 1[y<sub>i</sub> = k], 10 equal-width bins; the ECE in each cell is that class\'s binned ECE (class-wise ECE is their mean over all classes).</dd>');
   parts.push('</dl>');
@@ -256,17 +269,21 @@ export function renderReport(input: ReportInput): RenderedReport {
   }
   const table = evaluateReportMetrics(input, opts);
   const cells = computeCells(input, opts, (t, m) => table.values[t]?.[m]?.['smece']);
-  const charts: ReportChart[] = [];
+  const verdicts = reportVerdicts(input, table, opts);
+  const top = verdictSections(input, cells, opts, verdicts);
+  const charts: ReportChart[] = top.charts.map((c) => ({ name: fileSlug(c.name), svg: c.svg }));
   const body = [
-    `<header><h1>${esc(input.title)}</h1>${input.subtitle !== undefined ? `<p>${esc(input.subtitle)}</p>` : ''}<p>${input.methods.length} methods × ${input.testSets.length} test sets · <a href="#summary">summary</a> · <a href="#diagrams">diagrams</a> · <a href="#definitions">definitions</a></p></header>`,
+    `<header><h1>${esc(input.title)}</h1>${input.subtitle !== undefined ? `<p>${esc(input.subtitle)}</p>` : ''}<p>${input.methods.length} methods × ${input.testSets.length} test sets · <a href="#verdict">verdict</a> · <a href="#ranking">ranking</a> · <a href="#summary">tables</a> · <a href="#diagrams">diagrams</a> · <a href="#definitions">definitions</a></p></header>`,
     '<main>',
+    top.html,
     summaryTables(input, table, opts),
     panels(input, cells, opts, charts),
     definitions(table, opts),
     '</main>',
     input.footer !== undefined ? `<footer>${esc(input.footer)}</footer>` : '',
   ].join('\n');
-  return { html: reportPage(input.title, body), charts, summaryText: summaryText(input, table, opts), table };
+  const text = `${summaryText(input, table, opts)}\n${verdicts[0]?.text ?? ''}\n`;
+  return { html: reportPage(input.title, body), charts, summaryText: text, table, verdicts };
 }
 
 /** The HTML document around a report body: the report's CSS (plus `extraCss`), its tab script, no network. */

@@ -1,5 +1,5 @@
 /**
- * The numbers of the report's tables: H2's `evaluateMetrics` (src/metrics/evaluate.ts) for every
+ * The numbers of the report's tables: `evaluateMetrics` (src/metrics/evaluate.ts) for every
  * (test set, method), with each id's definition and source from the metric table (src/metrics/ids.ts).
  */
 import { evaluateMetrics } from '../metrics/evaluate.js';
@@ -28,7 +28,7 @@ export interface MetricTable {
 }
 
 /**
- * Describes an id from H2's metric table: `describeMetric('ece@25').definition` starts with "Σ_b (n_b/N)".
+ * Describes an id from the metric table: `describeMetric('ece@25').definition` starts with "Σ_b (n_b/N)".
  * Throws E_OPTION for an unknown id. Cost O(number of metrics).
  */
 export function describeMetric(id: string): MetricDescription {
@@ -44,7 +44,7 @@ export function describeMetric(id: string): MetricDescription {
  * Cost: that of `evaluateMetrics` per (test set, method).
  */
 export function evaluateReportMetrics(input: ReportInput, opts: ResolvedReportOptions): MetricTable {
-  const ids = [...new Set([...(opts.metricIds ?? REPORT_METRIC_IDS), opts.primaryMetric])];
+  const ids = [...new Set([...(opts.metricIds ?? REPORT_METRIC_IDS), opts.primaryMetric, 'accuracy'])];
   const info = new Map(ids.map((id) => [id, describeMetric(id)]));
   const values = input.testSets.map((ts, t) => input.methods.map((m) => {
     const probs = m.probs[t];

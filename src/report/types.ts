@@ -16,7 +16,7 @@
  */
 import type { Matrix } from '../math/matrix.js';
 
-/** Bin record of a reliability diagram: H2's `BinRecord` from `reliabilityBins` (src/metrics/binning.ts). */
+/** Bin record of a reliability diagram: `BinRecord` from `reliabilityBins` (src/metrics/binning.ts). */
 export type { BinRecord } from '../metrics/binning.js';
 
 /** Binning used by the binned diagrams and the binned metrics shown beside them. */
@@ -36,6 +36,13 @@ export interface ReportMethod {
   readonly id: string;
   /** Human title with the paper, e.g. "Temperature scaling (Guo et al. 2017)". */
   readonly title: string;
+  /**
+   * Registry id when `id` is a label (e.g. "TS" → "ts"): the verdict compares against `none` (uncalibrated)
+   * and `ts` (temperature scaling). Default: `id`.
+   */
+  readonly method?: string;
+  /** Whether the method keeps every argmax by construction (default: measured on each test set). */
+  readonly keepsArgmax?: boolean;
   /** Calibrated probabilities, one N×K matrix per test set, in the order of `ReportInput.testSets`. */
   readonly probs: readonly Matrix[];
   /**
@@ -51,8 +58,14 @@ export interface ReportMethod {
 export interface ReportOptions {
   /** Metric ids of the summary table (default: `presetMetricIds('default')` from src/metrics/). */
   readonly metricIds?: readonly string[];
-  /** Metric id used to mark the best method per column and to rank (default "ece"). */
+  /** Metric id of the verdict, the ranking chart and the summary table (default "nll"). */
   readonly primaryMetric?: string;
+  /** Bootstrap resamples of the verdict's paired intervals, the ranking bars and the headline ECE interval (default 1000). */
+  readonly ciReplicates?: number;
+  /** Level of those intervals (default 0.95). */
+  readonly ciLevel?: number;
+  /** Let the verdict pick a method whose accuracy is below uncalibrated (default false). */
+  readonly allowAccuracyDrop?: boolean;
   /** Bins of the binned diagrams (default 15). */
   readonly bins?: number;
   /** Binning scheme of the binned diagrams (default "equal-width"). */

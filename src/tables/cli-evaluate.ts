@@ -5,7 +5,7 @@
 import { CalibraError, termSafe } from '../errors.js';
 import { EDGE_RULES, type EdgeRule } from '../metrics/binning.js';
 import { presetMetricIds } from '../metrics/ids.js';
-import { getValue, listValue, numberValue, type ParsedArgs } from '../cli/args.js';
+import { getValue, numberValue, type ParsedArgs, metricListValue } from '../cli/args.js';
 import type { CliIo } from '../cli/io.js';
 import { evaluateTable, type TableEvaluateOptions } from './evaluate-table.js';
 import { tableOptions } from './cli-args.js';
@@ -17,7 +17,7 @@ export function tableEvaluateOptions(args: ParsedArgs, command: string, defaultI
     if (getValue(args, k) !== undefined) throw new CalibraError('E_USAGE', `--${k} does not go with --table`, { where: `calibra ${command}`, fix: `drop --${k}${k === 'ci' || k === 'bootstrap' ? ' (bootstrap intervals are computed for files only)' : ''}` });
   }
   const preset = getValue(args, 'preset');
-  const listed = listValue(args, 'metrics') ?? [];
+  const listed = metricListValue(args) ?? [];
   const base = preset !== undefined || listed.length === 0 ? (preset !== undefined || defaultIds === undefined ? presetMetricIds(preset ?? 'default') : [...defaultIds]) : [];
   const ids = [...new Set([...base, ...listed])];
   const edgesText = getValue(args, 'edges') ?? 'right';

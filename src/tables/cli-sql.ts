@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { CalibraError } from '../errors.js';
 import { EDGE_RULES, type EdgeRule } from '../metrics/binning.js';
 import { presetMetricIds } from '../metrics/ids.js';
-import { getValue, listValue, type ParsedArgs } from '../cli/args.js';
+import { getValue, type ParsedArgs, metricListValue } from '../cli/args.js';
 import { DIALECT_NAMES, dialectOf, type DialectName } from './dialect.js';
 import { tableOptions } from './cli-args.js';
 import { FETCHED_IDS, planTableMetrics } from './plan.js';
@@ -46,7 +46,7 @@ export function sqlRequest(args: ParsedArgs): SqlRequest {
   }
   const src: TableQuerySource = { from, ordinal, where: t.where, label: t.label, by: t.by, input: t.input.kind === 'top' ? t.input : { ...t.input, scalar } };
   const preset = getValue(args, 'preset');
-  const listed = listValue(args, 'metrics') ?? [];
+  const listed = metricListValue(args) ?? [];
   const base = preset !== undefined || listed.length === 0 ? presetMetricIds(preset ?? 'default').filter((id) => !FETCHED_IDS.has(id.split('@')[0] as string)) : [];
   const edgesText = getValue(args, 'edges') ?? 'right';
   if (!(EDGE_RULES as readonly string[]).includes(edgesText)) throw new CalibraError('E_USAGE', `unknown edge rule ${JSON.stringify(edgesText)}`, { where: 'calibra sql', fix: `use one of ${EDGE_RULES.join(', ')}` });

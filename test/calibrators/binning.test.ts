@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { binMeans, equalMassEdges, equalWidthEdges, HistogramMap } from '../../src/calibrators/histogram-map.js';
-import { fitHistogramMap, histogramBinning } from '../../src/calibrators/histogram.js';
-import { BbqMap, bbqCandidates, bbqElbow } from '../../src/calibrators/bbq.js';
-import { isotonicRegression } from '../../src/calibrators/isotonic.js';
-import { bbq } from '../../src/calibrators/bbq.js';
+import { binMeans, equalMassEdges, equalWidthEdges, HistogramMap } from '../../src/calibrators/binning/histogram-map.js';
+import { fitHistogramMap, histogramBinning } from '../../src/calibrators/binning/histogram.js';
+import { BbqMap, bbqCandidates, bbqElbow } from '../../src/calibrators/binning/bbq.js';
+import { isotonicRegression } from '../../src/calibrators/binning/isotonic.js';
+import { bbq } from '../../src/calibrators/binning/bbq.js';
 import { binaryLogits, fixtureB, fixtureG } from './binning-fixtures.js';
 import { softmax } from '../../src/math/softmax.js';
 

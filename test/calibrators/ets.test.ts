@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { argmaxRows } from '../../src/math/softmax.js';
-import { EnsembleTemperatureModel, ensembleTemperatureScaling, fitEnsembleWeights } from '../../src/calibrators/ets.js';
+import { EnsembleTemperatureModel, ensembleTemperatureScaling, fitEnsembleWeights } from '../../src/calibrators/scaling/ets.js';
 import { fixtureG, maxAbsDiff } from './scaling-fixtures.js';
 
 const ctx = { seed: 0 };

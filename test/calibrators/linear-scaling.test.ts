@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { isCalibraError } from '../../src/errors.js';
 import { Rng } from '../../src/math/rng.js';
 import { argmaxRows, softmax } from '../../src/math/softmax.js';
-import { dirichletDiag, dirichletFull, dirichletOdir } from '../../src/calibrators/dirichlet.js';
-import { crossValidateOdir, odirPaperGrid } from '../../src/calibrators/dirichlet-cv.js';
-import { featuresRow, linearSoftmaxObjective, LinearSoftmaxModel } from '../../src/calibrators/linear-softmax.js';
-import { matrixScaling } from '../../src/calibrators/matrix-scaling.js';
-import type { CalibratorSpec, RawOptions } from '../../src/calibrators/types.js';
-import { vectorScaling } from '../../src/calibrators/vector-scaling.js';
+import { dirichletDiag, dirichletFull, dirichletOdir } from '../../src/calibrators/scaling/dirichlet.js';
+import { crossValidateOdir, odirPaperGrid } from '../../src/calibrators/scaling/dirichlet-cv.js';
+import { featuresRow, linearSoftmaxObjective, LinearSoftmaxModel } from '../../src/calibrators/scaling/linear-softmax.js';
+import { matrixScaling } from '../../src/calibrators/scaling/matrix-scaling.js';
+import type { CalibratorSpec, RawOptions } from '../../src/calibrators/core/types.js';
+import { vectorScaling } from '../../src/calibrators/scaling/vector-scaling.js';
 import { fixtureG, maxAbsDiff } from './scaling-fixtures.js';
 
 const ctx = { seed: 0 };

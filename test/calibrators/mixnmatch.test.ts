@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { irm } from '../../src/calibrators/irm.js';
-import { irova } from '../../src/calibrators/irova.js';
-import { irovaTs } from '../../src/calibrators/irova-ts.js';
+import { irm } from '../../src/calibrators/binning/irm.js';
+import { irova } from '../../src/calibrators/binning/irova.js';
+import { irovaTs } from '../../src/calibrators/binning/irova-temperature.js';
 import { argmaxRows, softmax } from '../../src/math/softmax.js';
 import { fixtureG } from './binning-fixtures.js';
 

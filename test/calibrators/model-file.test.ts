@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadModelJson, serializeModel, MODEL_VERSION } from '../../src/calibrators/model-file.js';
-import { getCalibrator } from '../../src/calibrators/registry.js';
-import type { CalibratorJSON } from '../../src/calibrators/types.js';
+import { loadModelJson, serializeModel } from '../../src/calibrators/core/model-file.js';
+import { MODEL_VERSION } from '../../src/calibrators/core/envelope.js';
+import { getCalibrator } from '../../src/calibrators/core/registry.js';
+import type { CalibratorJSON } from '../../src/calibrators/core/types.js';
 import { fixtureG } from './binning-fixtures.js';
 
 const g = fixtureG();

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseNpy } from '../../src/data/npy.js';
-import { calibratorSpecs } from '../../src/calibrators/registry.js';
+import { calibratorSpecs } from '../../src/calibrators/core/registry.js';
 import { evaluateMetrics } from '../../src/metrics/evaluate.js';
 import { argmaxRows, softmax } from '../../src/math/softmax.js';
 import type { Matrix } from '../../src/math/matrix.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { argmaxRows } from '../../src/math/softmax.js';
-import { BETA_EPS, betaCalibration, fitBeta } from '../../src/calibrators/beta.js';
-import { fitPlatt, plattScaling } from '../../src/calibrators/platt.js';
+import { BETA_EPS, betaCalibration, fitBeta } from '../../src/calibrators/binary/beta.js';
+import { fitPlatt, plattScaling } from '../../src/calibrators/binary/platt.js';
 import { binaryLogits, fixtureB, fixtureG, maxAbsDiff } from './scaling-fixtures.js';
 
 const ctx = { seed: 0 };

@@ -15,10 +15,10 @@ import { runCli } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { encodeNpy, parseNpy } from '../../src/data/npy.js';
 import { describe, expect, it } from 'vitest';
-import { fitBeta } from '../../src/calibrators/beta.js';
-import { probabilityInput } from '../../src/calibrators/probabilities.js';
-import { getCalibrator } from '../../src/calibrators/registry.js';
-import type { CalibrationInput, RawOptions } from '../../src/calibrators/types.js';
+import { fitBeta } from '../../src/calibrators/binary/beta.js';
+import { probabilityInput } from '../../src/calibrators/core/probabilities.js';
+import { getCalibrator } from '../../src/calibrators/core/registry.js';
+import type { CalibrationInput, RawOptions } from '../../src/calibrators/core/types.js';
 import type { Matrix } from '../../src/math/matrix.js';
 
 interface ProbsSet {

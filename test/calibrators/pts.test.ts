@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isCalibraError } from '../../src/errors.js';
 import { argmaxRows } from '../../src/math/softmax.js';
-import { parameterisedTemperatureScaling, ptsLossAndGradient, ptsTemperatures, topKRow } from '../../src/calibrators/pts.js';
-import type { CalibratorJSON } from '../../src/calibrators/types.js';
+import { parameterisedTemperatureScaling, ptsFeatureRow, ptsLossAndGradient, ptsTemperatures } from '../../src/calibrators/scaling/pts.js';
+import type { CalibratorJSON } from '../../src/calibrators/core/types.js';
 import { fixtureG, fixtureL, maxAbsDiff } from './scaling-fixtures.js';
 
 /** calibrators.md §6 oracle: fixture L rows 0-3, topK 2, one hidden layer of 2 units, weight decay 0.01. */
@@ -14,7 +14,7 @@ const arch = { topK: 2, hidden: [2] };
 const params = Float64Array.of(0.5, -0.25, 0.1, 0.3, 0.05, -0.1, 0.8, -0.6, 0.7);
 function features(): Float64Array {
   const f = new Float64Array(8), row = new Float64Array(2);
-  for (let r = 0; r < 4; r++) { topKRow(logits.data, 3, r, 2, row); f.set(row, 2 * r); }
+  for (let r = 0; r < 4; r++) { ptsFeatureRow(logits.data, 3, r, 2, row); f.set(row, 2 * r); }
   return f;
 }
 
@@ -48,7 +48,7 @@ describe('pts (calibrators.md §6)', () => {
     const p = Float64Array.from({ length: n }, (_, i) => 0.4 * Math.sin(1.7 * i + 0.3));
     p[n - 1] = -1.1; // T = |o| with o < 0 exercises the sign of the abs
     const f = new Float64Array(G.logits.rows * 3), row = new Float64Array(3);
-    for (let r = 0; r < G.logits.rows; r++) { topKRow(G.logits.data, 3, r, 3, row); f.set(row, 3 * r); }
+    for (let r = 0; r < G.logits.rows; r++) { ptsFeatureRow(G.logits.data, 3, r, 3, row); f.set(row, 3 * r); }
     const idx = Array.from({ length: 60 }, (_, i) => i);
     const g = new Float64Array(n), tmp = new Float64Array(n);
     ptsLossAndGradient(p, a, f, G.logits, G.labels, idx, 0.02, g);

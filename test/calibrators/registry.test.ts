@@ -1,13 +1,13 @@
 /**
- * Registry-wide properties: every registered method (H3's, H4's, H5's alike) is fitted on a small seeded
+ * Registry-wide properties: every registered method is fitted on a small seeded
  * problem and must (1) predict bit-identically after toJSON -> serializeModel -> loadModelJson, (2) write the
  * same model text again, (3) give finite rows in [0, 1] summing to 1, and (4) keep every argmax when the spec
  * claims `preservesArgmax`, on every test input (ordinary, 1e3-sized logits, a single row).
  */
 import { describe, expect, it } from 'vitest';
-import { calibratorSpecs, getCalibrator } from '../../src/calibrators/registry.js';
-import { loadModelJson, serializeModel } from '../../src/calibrators/model-file.js';
-import type { CalibrationInput, CalibratorSpec, LabelledInput, ViewLogits } from '../../src/calibrators/types.js';
+import { calibratorSpecs, getCalibrator } from '../../src/calibrators/core/registry.js';
+import { loadModelJson, serializeModel } from '../../src/calibrators/core/model-file.js';
+import type { CalibrationInput, CalibratorSpec, LabelledInput, ViewLogits } from '../../src/calibrators/core/types.js';
 import type { Matrix } from '../../src/math/matrix.js';
 import { argmaxRows } from '../../src/math/softmax.js';
 import { syntheticLogits } from './binning-fixtures.js';

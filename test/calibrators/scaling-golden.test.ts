@@ -4,14 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { betaCalibration } from '../../src/calibrators/beta.js';
-import { dirichletDiag, dirichletFull } from '../../src/calibrators/dirichlet.js';
-import { EnsembleTemperatureModel, ensembleTemperatureScaling } from '../../src/calibrators/ets.js';
-import { matrixScaling } from '../../src/calibrators/matrix-scaling.js';
-import { plattScaling } from '../../src/calibrators/platt.js';
-import { fitTemperature } from '../../src/calibrators/temperature.js';
-import type { CalibratorJSON, CalibratorSpec, RawOptions } from '../../src/calibrators/types.js';
-import { vectorScaling } from '../../src/calibrators/vector-scaling.js';
+import { betaCalibration } from '../../src/calibrators/binary/beta.js';
+import { dirichletDiag, dirichletFull } from '../../src/calibrators/scaling/dirichlet.js';
+import { EnsembleTemperatureModel, ensembleTemperatureScaling } from '../../src/calibrators/scaling/ets.js';
+import { matrixScaling } from '../../src/calibrators/scaling/matrix-scaling.js';
+import { plattScaling } from '../../src/calibrators/binary/platt.js';
+import { fitTemperature } from '../../src/calibrators/scaling/temperature.js';
+import type { CalibratorJSON, CalibratorSpec, RawOptions } from '../../src/calibrators/core/types.js';
+import { vectorScaling } from '../../src/calibrators/scaling/vector-scaling.js';
 import { maxAbsDiff } from './scaling-fixtures.js';
 
 interface Golden {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fitSplineTable, interpolateTable, naturalSecondDerivatives, splineAt, splineCalibration } from '../../src/calibrators/spline.js';
-import { fitPlattMle, fitScalingBinningMap, clippedLogit, scalingBinning, splitIndices } from '../../src/calibrators/scaling-binning.js';
-import { topLabelView } from '../../src/calibrators/binning-reduction.js';
+import { fitSplineTable, interpolateTable, naturalSecondDerivatives, splineAt, splineCalibration } from '../../src/calibrators/binning/spline.js';
+import { fitPlattMle, fitScalingBinningMap, clippedLogit, scalingBinning, splitIndices } from '../../src/calibrators/binning/scaling-binning.js';
+import { topLabelView } from '../../src/calibrators/binning/reduced-maps.js';
 import { argmaxRows, softmax } from '../../src/math/softmax.js';
 import { fixtureB, fixtureG } from './binning-fixtures.js';
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isCalibraError } from '../../src/errors.js';
 import { Rng } from '../../src/math/rng.js';
 import { argmaxRows } from '../../src/math/softmax.js';
-import { fitTemperature, temperatureObjective, temperatureScaling } from '../../src/calibrators/temperature.js';
-import type { CalibratorJSON } from '../../src/calibrators/types.js';
+import { fitTemperature, temperatureObjective, temperatureScaling } from '../../src/calibrators/scaling/temperature.js';
+import type { CalibratorJSON } from '../../src/calibrators/core/types.js';
 import { fixtureG, fixtureL, maxAbsDiff } from './scaling-fixtures.js';
 
 const ctx = { seed: 0 };

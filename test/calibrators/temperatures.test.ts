@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getCalibrator } from '../../src/calibrators/registry.js';
+import { getCalibrator } from '../../src/calibrators/core/registry.js';
 import { softmaxPerRowTemperature } from '../../src/math/softmax.js';
 import { Rng } from '../../src/math/rng.js';
 import type { Matrix } from '../../src/math/matrix.js';

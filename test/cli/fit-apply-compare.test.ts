@@ -6,8 +6,8 @@ import { runCli } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { encodeNpy, parseNpy } from '../../src/data/npy.js';
 import { saveViewsFile } from '../../src/data/files.js';
-import { loadModelJson } from '../../src/calibrators/model-file.js';
-import { getCalibrator } from '../../src/calibrators/registry.js';
+import { loadModelJson } from '../../src/calibrators/core/model-file.js';
+import { getCalibrator } from '../../src/calibrators/core/registry.js';
 import { softmax } from '../../src/math/softmax.js';
 import { npyFloat64Header } from '../../src/cli/commands/calibration-io.js';
 import { defaultEntries, parseEntry } from '../../src/cli/commands/compare.js';
@@ -73,7 +73,7 @@ describe('calibra fit / apply', () => {
   it('exits 2 with one line naming the problem: unknown method, existing output, --temperatures on isotonic, wrong width', async () => {
     const u = await cli('fit', '--method', 'nope', '--logits', f('val-logits.npy'), '--labels', f('val-labels.npy'), '--out', f('x.json'));
     expect(u.code).toBe(2);
-    expect(u.err).toMatch(/^calibra: E_OPTION: .*unknown calibration method 'nope' \(fix: known methods: none, .*isotonic/);
+    expect(u.err).toMatch(/^calibra: E_OPTION: .*unknown calibration method 'nope' \(fix: did you mean 'none'\? known methods: none, .*isotonic/);
     const e = await cli('fit', '--method', 'isotonic', '--logits', f('val-logits.npy'), '--labels', f('val-labels.npy'), '--out', f('iso.json'), '--quiet');
     expect(e.code).toBe(2);
     expect(e.err).toMatch(/E_EXISTS/);
@@ -105,6 +105,15 @@ describe('calibra fit / apply', () => {
     expect(noViews.code).toBe(2);
     expect(noViews.err).toMatch(/E_USAGE.*views/);
   });
+  it('robust ca prints its diagnostics line on stderr and stores them in the model (the same numbers)', async () => {
+    const r = await cli('fit', '--method', 'ca', '--views', f('val-views.npz'), '--out', f('ca-robust.json'), '--quiet');
+    expect(r.code, r.err).toBe(0);
+    const d = (JSON.parse(fs.readFileSync(f('ca-robust.json'), 'utf8')) as { params: { diagnostics: { tMean: number; tP5: number; steps: number; selectedStep: number } } }).params.diagnostics;
+    expect(r.err).toContain(`ca: T mean ${d.tMean.toFixed(3)}`);
+    expect(r.err).toContain(`p5 ${d.tP5.toFixed(3)}`);
+    expect(r.err).toContain(`steps ${d.steps}, selected step ${d.selectedStep}`);
+    expect(r.out).not.toContain('ca: T mean');
+  });
 });
 
 describe('calibra compare', () => {
@@ -124,7 +133,8 @@ describe('calibra compare', () => {
     expect(t.out.split('\n')[0]).toMatch(/^method\s+fit_s\s+ece$/);
     const md = await cli('compare', '--val-views', f('val-views.npz'), '--test-views', f('test-views.npz'), '--methods', 'none,ts,ca:mode=faithful,ca:mode=faithful;viewsUsed=none', '--metrics', 'ece,accuracy', '--format', 'markdown', '--quiet');
     expect(md.code, md.err).toBe(0);
-    const lines = md.out.trim().split('\n');
+    const lines = md.out.trim().split('\n').filter((l) => l.startsWith('|'));
+    expect(md.out).toMatch(/\n> verdict: /);
     expect(lines[0]).toBe('| method | fit_s | ece | accuracy |');
     expect(lines.slice(2).map((l) => l.split('|')[1]?.trim())).toEqual(['none', 'ts', 'ca:mode=faithful', 'ca:mode=faithful;viewsUsed=none']);
     const labels = defaultEntries(true).map((e) => e.label);

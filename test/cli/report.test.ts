@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
-import { getCalibrator } from '../../src/calibrators/registry.js';
+import { getCalibrator } from '../../src/calibrators/core/registry.js';
 import { evaluateMetrics } from '../../src/metrics/evaluate.js';
 import { formatMetric } from '../../src/report/html.js';
 import { loadLabels, loadLogits, saveViewsFile, type ViewsFileInput } from '../../src/data/files.js';
@@ -20,18 +20,18 @@ describe('calibra report', () => {
   it('fits the methods, writes one HTML file and PNGs, and prints the ECE table that evaluateMetrics gives', async () => {
     const io = memoryIo();
     const out = join(dir, 'r.html');
-    const code = await runCli(['report', ...base, '--test-set', `shifted=${EX}shifted_logits.npy,${EX}shifted_labels.npy`, '--methods', 'ts', '--bootstrap', '5', '--out', out, '--png-dir', join(dir, 'png')], io);
+    const code = await runCli(['report', ...base, '--test-set', `shifted=${EX}shifted_logits.npy,${EX}shifted_labels.npy`, '--methods', 'ts', '--bootstrap', '5', '--primary', 'ece', '--ci-bootstrap', '200', '--out', out, '--png-dir', join(dir, 'png')], io);
     expect(io.err()).not.toMatch(/E_|internal/);
     expect(code).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('<h1>calibra report</h1>');
     expect(html).toContain('ts — Temperature scaling');
     expect(readdirSync(join(dir, 'png')).sort()).toEqual([
-      'shifted-ece-vs-bins.png', 'shifted-none-reliability.png', 'shifted-none-smooth.png', 'shifted-ts-reliability.png', 'shifted-ts-smooth.png',
+      'headline-recommended.png', 'headline-uncalibrated.png', 'ranking-0.png', 'ranking-1.png', 'shifted-ece-vs-bins.png', 'shifted-none-reliability.png', 'shifted-none-smooth.png', 'shifted-ts-reliability.png', 'shifted-ts-smooth.png',
       'test-ece-vs-bins.png', 'test-none-reliability.png', 'test-none-smooth.png', 'test-ts-reliability.png', 'test-ts-smooth.png',
     ]);
     expect(readFileSync(join(dir, 'png', 'test-ts-reliability.png')).subarray(1, 4).toString()).toBe('PNG');
-    // Oracle: the same fit through the library API, evaluated by H2's evaluateMetrics.
+    // Oracle: the same fit through the library API, evaluated by evaluateMetrics.
     const val = { logits: loadLogits(`${EX}val_logits.npy`), labels: loadLabels(`${EX}val_labels.npy`) };
     const model = getCalibrator('ts').fit(val, {}, { seed: 0 }).model;
     const probs = model.predictProba({ logits: loadLogits(`${EX}test_logits.npy`) });
@@ -39,6 +39,9 @@ describe('calibra report', () => {
     const tsLine = io.out().split('\n').find((l) => l.startsWith('ts ')) ?? '';
     expect(tsLine.trim().split(/\s+/)[1]?.replace('*', '')).toBe(formatMetric(ece));
     expect(io.out()).toContain(`wrote ${out}`);
+    expect(io.out()).toMatch(/\nverdict: use temperature scaling \(ts\)\n {2}ece on test/);
+    expect(html.indexOf('id="verdict"')).toBeLessThan(html.indexOf('id="ranking"'));
+    expect(html.indexOf('id="ranking"')).toBeLessThan(html.indexOf('id="summary"'));
   });
 
   it('draws the per-sample temperatures of CA when given views files', async () => {
@@ -62,13 +65,14 @@ describe('calibra report', () => {
     saveViewsFile(join(dir, 'test.npz'), make(150));
     const io = memoryIo();
     const out = join(dir, 'ca.html');
-    const code = await runCli(['report', '--val-views', join(dir, 'val.npz'), '--test-views', join(dir, 'test.npz'), '--methods', 'ts,ca', '--option', 'ca.epochs=5', '--bootstrap', '0', '--out', out], io);
+    const code = await runCli(['report', '--val-views', join(dir, 'val.npz'), '--test-views', join(dir, 'test.npz'), '--methods', 'ts,ca', '--option', 'ca.steps=50', '--option', 'ca.select=none', '--bootstrap', '0', '--out', out], io);
     expect(io.err()).not.toMatch(/E_|internal/);
     expect(code).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('ca: per-sample temperatures');
     expect(html).not.toContain('ts: per-sample temperatures');
     expect(html).toMatch(/Histogram of per-sample temperatures: \d+ correct and \d+ wrong samples/);
+    expect(html).toMatch(/ca: T mean [\d.]+ sd [\d.]+ p5 [\d.]+ p95 [\d.]+ .*AUROC of T for wrong-vs-right .*steps 50, selected step \d+/);
   });
 
   it('refuses to overwrite the report without --force (E_EXISTS, exit 2) and overwrites with it', async () => {

@@ -49,8 +49,8 @@ describe('reliabilityDiagramSvg', () => {
 
   it('places the bar of bin (0.9, 1] (accuracy 1) at the full plot height', () => {
     const svg = reliabilityDiagramSvg([{ lo: 0.9, hi: 1, count: 1, meanConfidence: 0.93, accuracy: 1 }], { width: 380, height: 440 });
-    // plot: top 30, x from 58 to 366; bin (0.9, 1] spans 335.2..366; the bar starts at y = 30.
-    expect(svg).toContain('<rect x="335.70" y="30.00" width="29.80"');
+    // plot: top 48 (title and legend rows above it), x from 58 to 366; bin (0.9, 1] spans 335.2..366; the bar starts at y = 48.
+    expect(svg).toContain('<rect x="335.70" y="48.00" width="29.80"');
   });
 
   it('draws equal-mass bins of fixture D1 at their confidence ranges (golden)', () => {
@@ -72,7 +72,7 @@ describe('smoothReliabilitySvg', () => {
     const svg = smoothReliabilitySvg(smoothReliabilityCurve(D1_CONF, D1_CORRECT, { bootstrap: 20, seed: 1 }), { title: 'D1 smooth' });
     wellFormed(svg);
     expect(svg).toContain('smECE 0.1285');
-    expect(svg).toMatch(/<polygon points="[^"]+"/);
+    expect(svg).toMatch(/<polygon data-role="data" points="[^"]+"/);
     golden('smooth-d1', svg);
   });
 });

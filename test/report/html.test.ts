@@ -30,7 +30,7 @@ const input: ReportInput = {
     { id: 't2', title: 'Temperature 2', probs: [softmax(a.logits, 2), softmax(b.logits, 2)], temperatures: [new Float64Array(300).fill(2), undefined] },
     { id: 't3', title: 'Temperature 3', probs: [softmax(a.logits, 3), softmax(b.logits, 3)] },
   ],
-  options: { bootstrap: 10 },
+  options: { bootstrap: 10, primaryMetric: 'ece', ciReplicates: 200 },
 };
 
 describe('buildReportHtml', () => {
@@ -47,7 +47,7 @@ describe('buildReportHtml', () => {
     expect(html).toContain('<h1>Synthetic &lt;test&gt; &amp; report</h1>');
   });
 
-  it('puts H2 evaluateMetrics values in the tables and marks the best per column', () => {
+  it('puts evaluateMetrics values in the tables and marks the best per column', () => {
     for (const [t, ts] of input.testSets.entries()) {
       const eces = input.methods.map((m) => evaluateMetrics(m.probs[t] as Matrix, ts.labels, ['ece']).ece as number);
       expect(eces.map((v, mi) => table.values[t]?.[mi]?.['ece'])).toEqual(eces);
@@ -63,9 +63,11 @@ describe('buildReportHtml', () => {
 
   it('draws every chart: 3 per (method, test set), a temperature histogram for t2 on clean, a sweep per set, a class grid each', () => {
     const svgs = html.match(/<svg /g) ?? [];
-    // 2 sets × (1 sweep + 3 methods × (reliability + smooth + confidence + class grid)) + 1 temperature chart
-    expect(svgs.length).toBe(2 * (1 + 3 * 4) + 1);
+    // headline (uncalibrated + recommended) + 1 ranking panel per set + 2 sets × (1 sweep + 3 methods ×
+    // (reliability + smooth + confidence + class grid)) + 1 temperature chart
+    expect(svgs.length).toBe(2 + 2 + 2 * (1 + 3 * 4) + 1);
     expect(charts.map((c) => c.name)).toEqual([
+      'headline-uncalibrated', 'headline-recommended', 'ranking-0', 'ranking-1',
       'clean-ece-vs-bins', 'clean-none-reliability', 'clean-none-smooth', 'clean-t2-reliability', 'clean-t2-smooth', 'clean-t3-reliability', 'clean-t3-smooth',
       'shifted-ece-vs-bins', 'shifted-none-reliability', 'shifted-none-smooth', 'shifted-t2-reliability', 'shifted-t2-smooth', 'shifted-t3-reliability', 'shifted-t3-smooth',
     ]);
@@ -103,5 +105,28 @@ describe('table helpers', () => {
     expect(formatMetric(0.00001234)).toBe('1.234e-5');
     expect(formatMetric(Number.NaN)).toBe('—');
     expect(formatMetric(0)).toBe('0.0000');
+  });
+});
+
+describe('the report reads top-down: verdict, headline, ranking, then the tables', () => {
+  const { html, verdicts } = renderReport(input);
+  it('puts the verdict first, with the recommendation computeVerdict gives on the first test set', () => {
+    const order = ['id="verdict"', 'id="headline"', 'id="ranking"', 'id="summary"', 'id="diagrams"', 'id="definitions"'].map((k) => html.indexOf(k));
+    expect(order.every((v) => v > 0)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+    const eces = input.methods.map((m) => evaluateMetrics(m.probs[0] as Matrix, a.labels, ['ece']).ece as number);
+    // t2 and t3 keep every argmax, TS is not in the list: the best ECE is recommended
+    expect(verdicts[0]?.method).toBe(input.methods[eces.indexOf(Math.min(...eces))]?.id);
+    expect(verdicts[0]?.reason).toBe('best');
+    expect(verdicts.map((v) => v.testSet)).toEqual(['clean', 'shifted']);
+    expect(html).toContain(`<pre>${verdicts[0]?.text.split('\n')[0] ?? 'x'}`);
+  });
+  it('headline diagrams carry the binned ECE of the table', () => {
+    const none = evaluateMetrics(input.methods[0]?.probs[0] as Matrix, a.labels, ['ece']).ece as number;
+    expect(html).toContain(`ECE ${none.toFixed(4)} [`);
+  });
+  it('detailed tables are collapsible and scroll inside their own box', () => {
+    expect(html.match(/<details open><summary>[^<]*methods × test sets<\/summary><div class="scroll"><table class="summary-table">/g)?.length).toBe(1);
+    expect(html.match(/<details><summary>Test set [^<]*every metric<\/summary><div class="scroll"><table class="metrics-table"/g)?.length).toBe(2);
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/math/rng.js';
+import { reliabilityBins } from '../../src/metrics/binning.js';
 import { smoothReliabilityCurve } from '../../src/report/smooth-curve.js';
 import { D1_CONF, D1_CORRECT } from './d1.js';
 
@@ -18,7 +20,7 @@ function directCurve(conf: Float64Array, correct: Uint8Array, sigma: number, t: 
 
 describe('smoothReliabilityCurve', () => {
   it('uses smECE of fixture D1 as bandwidth (metrics.md oracle 9: 0.128523238)', () => {
-    const c = smoothReliabilityCurve(D1_CONF, D1_CORRECT, { bootstrap: 0 });
+    const c = smoothReliabilityCurve(D1_CONF, D1_CORRECT, { bootstrap: 0, bandwidth: 'smece' });
     expect(c.smece).toBeCloseTo(0.128523238, 6);
     expect(c.sigma).toBe(c.smece);
     expect(c.t.length).toBe(101);
@@ -54,7 +56,7 @@ describe('smoothReliabilityCurve', () => {
 
   it('is flat at 1 when every prediction is correct, and accepts a given smECE', () => {
     const conf = new Float64Array([0.2, 0.5, 0.9]);
-    const c = smoothReliabilityCurve(conf, new Uint8Array([1, 1, 1]), { bootstrap: 0, smece: 0.3 });
+    const c = smoothReliabilityCurve(conf, new Uint8Array([1, 1, 1]), { bootstrap: 0, smece: 0.3, bandwidth: 'smece' });
     expect(c.sigma).toBe(0.3);
     for (const v of c.mu) expect(v).toBeCloseTo(1, 12);
   });
@@ -63,5 +65,26 @@ describe('smoothReliabilityCurve', () => {
     expect(() => smoothReliabilityCurve(new Float64Array(0), new Uint8Array(0))).toThrow(/no samples/);
     expect(() => smoothReliabilityCurve(D1_CONF, new Uint8Array(3))).toThrow(/8 confidences but 3/);
     expect(() => smoothReliabilityCurve(D1_CONF, D1_CORRECT, { mesh: 7 })).toThrow(/mesh 7/);
+  });
+
+  it('under large miscalibration the drawn curve follows the binned accuracy (bandwidth capped at Silverman\'s rule)', () => {
+    // 60 % of samples at confidence 0.95-1 and right 97 % of the time; 40 % at confidence 0.3-0.8, right 10-30 %
+    const rng = new Rng(1);
+    const N = 3000;
+    const conf = new Float64Array(N);
+    const correct = new Uint8Array(N);
+    for (let i = 0; i < N; i++) {
+      if (i < 1800) { conf[i] = 0.95 + 0.05 * rng.random(); correct[i] = rng.random() < 0.97 ? 1 : 0; } else { conf[i] = 0.3 + 0.5 * rng.random(); correct[i] = rng.random() < 0.1 + 0.2 * ((conf[i] as number) - 0.3) / 0.5 ? 1 : 0; }
+    }
+    const bins = reliabilityBins(conf, correct, { bins: 10, scheme: 'equal-width' });
+    const at = (c: ReturnType<typeof smoothReliabilityCurve>, t: number): number => c.mu[Math.round(t * 100)] as number;
+    const fixedPoint = smoothReliabilityCurve(conf, correct, { bootstrap: 0, bandwidth: 'smece' });
+    const adaptive = smoothReliabilityCurve(conf, correct, { bootstrap: 0 });
+    const bin = (lo: number): number => bins.find((b) => Math.abs(b.lo - lo) < 1e-9)?.accuracy as number;
+    // at σ* (= smECE ≈ 0.15) the curve at 0.75 reads the big cluster's accuracy, 0.3+ above the bin's
+    expect(at(fixedPoint, 0.75) - bin(0.7)).toBeGreaterThan(0.3);
+    expect(adaptive.smece).toBe(fixedPoint.smece);
+    expect(adaptive.sigma).toBeLessThan(0.5 * fixedPoint.sigma);
+    for (const [t, lo] of [[0.35, 0.3], [0.45, 0.4], [0.55, 0.5], [0.65, 0.6], [0.75, 0.7]] as const) expect(Math.abs(at(adaptive, t) - bin(lo))).toBeLessThan(0.06);
   });
 });

@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calibratorSpecs } from '../../src/calibrators/registry.js';
-import { loadModelJson, serializeModel } from '../../src/calibrators/model-file.js';
-import type { FittedCalibrator } from '../../src/calibrators/types.js';
+import { calibratorSpecs } from '../../src/calibrators/core/registry.js';
+import { loadModelJson, serializeModel } from '../../src/calibrators/core/model-file.js';
+import type { FittedCalibrator } from '../../src/calibrators/core/types.js';
 import { CalibraError } from '../../src/errors.js';
 import { Rng } from '../../src/math/rng.js';
 

@@ -7,9 +7,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calibratorSpecs } from '../../src/calibrators/registry.js';
-import { loadModelJson, serializeModel } from '../../src/calibrators/model-file.js';
-import { checkFullSize } from '../../src/calibrators/linear-softmax.js';
+import { calibratorSpecs } from '../../src/calibrators/core/registry.js';
+import { loadModelJson, serializeModel } from '../../src/calibrators/core/model-file.js';
+import { checkFullSize } from '../../src/calibrators/scaling/linear-softmax.js';
 import { CalibraError, formatError } from '../../src/errors.js';
 import { softmax } from '../../src/math/softmax.js';
 import { Rng } from '../../src/math/rng.js';

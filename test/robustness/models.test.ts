@@ -4,9 +4,9 @@
  * a wrong class count, and views whose names or order differ from the model's.
  */
 import { describe, expect, it } from 'vitest';
-import { getCalibrator } from '../../src/calibrators/registry.js';
-import { loadModelJson, serializeModel } from '../../src/calibrators/model-file.js';
-import type { ViewLogits } from '../../src/calibrators/types.js';
+import { getCalibrator } from '../../src/calibrators/core/registry.js';
+import { loadModelJson, serializeModel } from '../../src/calibrators/core/model-file.js';
+import type { ViewLogits } from '../../src/calibrators/core/types.js';
 import { Rng } from '../../src/math/rng.js';
 import { expectCode } from '../data/helpers.js';
 

@@ -8,7 +8,7 @@
  * CalibraError.
  */
 import { describe, expect, it } from 'vitest';
-import { calibratorSpecs } from '../../src/calibrators/registry.js';
+import { calibratorSpecs } from '../../src/calibrators/core/registry.js';
 import { CalibraError } from '../../src/errors.js';
 import type { Matrix } from '../../src/math/matrix.js';
 import { softmax } from '../../src/math/softmax.js';

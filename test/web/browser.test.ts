@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { runCli } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
-import { calibratorSpecs } from '../../src/calibrators/registry.js';
-import { loadModelJson, serializeModel } from '../../src/calibrators/model-file.js';
+import { calibratorSpecs } from '../../src/calibrators/core/registry.js';
+import { loadModelJson, serializeModel } from '../../src/calibrators/core/model-file.js';
 import { parseCsvMatrix } from '../../src/data/csv.js';
 import { encodeNpy } from '../../src/data/npy.js';
 import { loadLabels, loadLogits } from '../../src/data/files.js';
@@ -71,8 +71,9 @@ describe.runIf(requiresFile(CHROMIUM, 'Chromium', 'chromium'))('in headless Chro
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     const errors = watch(page);
     await page.goto(`${server.origin}/__out/report.html`);
-    // 2 test sets × (1 sweep + 4 methods × (reliability, smooth, confidence, class grid)) = 34 charts.
-    expect(await page.locator('svg[role="img"]').count()).toBe(34);
+    // headline (2) + ranking (1 per test set) + 2 test sets × (1 sweep + 4 methods × (reliability, smooth,
+    // confidence, class grid)) = 38 charts.
+    expect(await page.locator('svg[role="img"]').count()).toBe(38);
     const panels = page.locator('section[role="tabpanel"]');
     expect(await panels.nth(0).isVisible()).toBe(true);
     expect(await panels.nth(1).isVisible()).toBe(false);

@@ -68,5 +68,5 @@ export function collapseWarning(d: CaDiagnostics): string | null {
 /** One line for `calibra fit`'s stderr. */
 export function formatCaDiagnostics(d: CaDiagnostics): string {
   const f = (v: number): string => v.toFixed(3);
-  return `ca: T mean ${f(d.tMean)} sd ${f(d.tSd)} p5 ${f(d.tP5)} p95 ${f(d.tP95)}${d.tTs !== null ? ` (TS start ${f(d.tTs)})` : ''}; AUROC of T for wrong-vs-right ${Number.isNaN(d.tAurocWrong) ? 'n/a' : f(d.tAurocWrong)} on ${d.rows} ${d.on} rows; steps ${d.steps}, selected step ${d.selectedStep}`;
+  return `ca: T mean ${f(d.tMean)} sd ${f(d.tSd)} p5 ${f(d.tP5)} p95 ${f(d.tP95)}${d.tTs !== null ? ` (TS start ${f(d.tTs)}${d.rescale !== null && d.rescale !== 1 ? `, NLL rescale ×${f(d.rescale)}` : ''})` : ''}; AUROC of T for wrong-vs-right ${Number.isNaN(d.tAurocWrong) ? 'n/a' : f(d.tAurocWrong)} on ${d.rows} ${d.on} rows; steps ${d.steps}, selected step ${d.selectedStep}`;
 }

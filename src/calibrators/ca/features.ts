@@ -6,9 +6,10 @@
  * (PTS-style inputs from the original only, Tomani et al. 2022, as probabilities rather than logits).
  */
 import { CalibraError } from '../../errors.js';
-import type { FloatArray, Matrix } from '../../math/matrix.js';
+import type { Matrix } from '../../math/matrix.js';
 import { logSumExpRow } from '../../math/softmax.js';
-import type { ViewLogits } from '../types.js';
+import { topKRow } from '../../math/top-k.js';
+import type { ViewLogits } from '../core/types.js';
 
 /** Number of features for `numViews` views and top-`k` (k when there are no views). */
 export function featureCount(numViews: number, k: number): number {
@@ -55,28 +56,6 @@ export function selectViews(views: ViewLogits | undefined, viewsUsed: readonly s
     out.push(m);
   }
   return out;
-}
-
-/**
- * Indices of the k largest entries of row r, descending (ties: lower index first), into `idx`.
- * Cost: O(C·k), no allocation.
- */
-export function topKRow(data: FloatArray, cols: number, r: number, k: number, idx: Int32Array, vals: Float64Array): void {
-  const base = r * cols;
-  let filled = 0;
-  for (let j = 0; j < cols; j++) {
-    const v = data[base + j] as number;
-    if (filled === k && v <= (vals[k - 1] as number)) continue;
-    let pos = filled < k ? filled : k - 1;
-    while (pos > 0 && v > (vals[pos - 1] as number)) {
-      vals[pos] = vals[pos - 1] as number;
-      idx[pos] = idx[pos - 1] as number;
-      pos--;
-    }
-    vals[pos] = v;
-    idx[pos] = j;
-    if (filled < k) filled++;
-  }
 }
 
 /**

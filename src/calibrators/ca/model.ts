@@ -7,8 +7,9 @@
 import { CalibraError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { softmaxPerRowTemperature } from '../../math/softmax.js';
-import { checkPredictInput, fitBlock } from '../checks.js';
-import type { CalibrationInput, CalibratorJSON, FittedCalibrator } from '../types.js';
+import { checkPredictInput } from '../core/checks.js';
+import { envelope } from '../core/envelope.js';
+import type { CalibrationInput, CalibratorJSON, FittedCalibrator } from '../core/types.js';
 import { caFeatures, featureCount, selectViews } from './features.js';
 import { paramCount, paramOffsets, predictTemperaturesInto, T_MAX, T_MIN, type NetShape } from './network.js';
 import type { CaHead } from './options.js';
@@ -76,17 +77,17 @@ export class CaModel implements FittedCalibrator {
     const F = s.shape.features, H = s.shape.hidden;
     const W1: number[][] = [];
     for (let h = 0; h < H; h++) W1.push(Array.from(s.params.subarray(o.W1 + h * F, o.W1 + (h + 1) * F)));
-    return {
-      format: 'calibra.calibrator', version: 1, method: CA_ID, input: 'views', numClasses: s.numClasses, reduction: 'none',
+    return envelope({
+      method: CA_ID, input: 'views', numClasses: s.numClasses, reduction: 'none',
       options: { ...s.options },
       params: {
         viewsUsed: [...s.viewsUsed], k: s.k, hidden: H, head: s.shape.head, tMin: T_MIN, tMax: T_MAX,
         W1, b1: Array.from(s.params.subarray(o.b1, o.b1 + H)), w2: Array.from(s.params.subarray(o.w2, o.w2 + H)), b2: s.params[o.b2] as number,
         ...(s.diagnostics !== undefined ? { diagnostics: diagnosticsJSON(s.diagnostics) } : {}),
       },
-      fit: fitBlock(s.fit.converged, s.fit.iterations, s.fit.loss, s.fit.warnings),
+      fit: s.fit,
       seed: s.seed,
-    };
+    });
   }
 }
 

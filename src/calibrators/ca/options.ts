@@ -4,8 +4,8 @@
  * Cost: O(number of options).
  */
 import { CalibraError } from '../../errors.js';
-import { checkOptionKeys, choiceOption, numberOption } from '../checks.js';
-import type { RawOptions } from '../types.js';
+import { checkOptionKeys, choiceOption, numberOption } from '../core/options.js';
+import type { RawOptions } from '../core/types.js';
 
 /** Training mode: `faithful` reproduces the published loop; `robust` (default) is the documented fix. */
 export type CaMode = 'faithful' | 'robust';

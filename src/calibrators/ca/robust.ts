@@ -17,7 +17,7 @@
  */
 import { Adam } from '../../math/adam.js';
 import { Rng } from '../../math/rng.js';
-import { fitTemperature } from '../temperature.js';
+import { fitTemperature } from '../scaling/temperature.js';
 import { forwardRaw, headTemperature, initAtTemperature, paramCount, paramOffsets, type NetShape } from './network.js';
 import type { CaOptions } from './options.js';
 import { batchLossGrad, CaWorkspace, guardedWarning, scoreSet, type CaCurves, type CaTrainData, type CaTrainHooks, type CaTrainResult } from './training.js';

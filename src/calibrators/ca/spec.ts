@@ -8,8 +8,8 @@
  */
 import { CalibraError } from '../../errors.js';
 import { argmaxRows } from '../../math/softmax.js';
-import { checkLabelled } from '../checks.js';
-import type { CalibratorJSON, CalibratorSpec, FitContext, FitResult, LabelledInput, RawOptions } from '../types.js';
+import { checkLabelled } from '../core/checks.js';
+import type { CalibratorJSON, CalibratorSpec, FitContext, FitResult, LabelledInput, RawOptions } from '../core/types.js';
 import { caFeatures, featureCount, selectViews } from './features.js';
 import { CA_ID, CaModel, caModelFromJSON } from './model.js';
 import { predictTemperaturesInto, type NetShape } from './network.js';

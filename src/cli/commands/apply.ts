@@ -7,8 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CalibraError, termSafe } from '../../errors.js';
-import { loadModelJson } from '../../calibrators/model-file.js';
-import type { CalibrationInput, FittedCalibrator } from '../../calibrators/types.js';
+import { loadModelJson } from '../../calibrators/core/model-file.js';
+import type { CalibrationInput, FittedCalibrator } from '../../calibrators/core/types.js';
 import type { Matrix } from '../../math/matrix.js';
 import { checkpoint, createAtomicWriter, readNpyFileHeader, readNpyChunks, readTextFile, saveMatrix, writeFileAtomic, type AtomicWriter } from '../../data/files.js';
 import { checkOutputs, givenPaths } from '../../data/outputs.js';

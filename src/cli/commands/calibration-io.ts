@@ -5,9 +5,9 @@
  */
 import { CalibraError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
-import { probabilityInput } from '../../calibrators/probabilities.js';
+import { probabilityInput } from '../../calibrators/core/probabilities.js';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, loadViewsFile } from '../../data/files.js';
-import type { CalibrationInput, ViewLogits } from '../../calibrators/types.js';
+import type { CalibrationInput, ViewLogits } from '../../calibrators/core/types.js';
 import { csvHeaderValue, getValue, type ParsedArgs } from '../args.js';
 
 /**
@@ -15,7 +15,7 @@ import { csvHeaderValue, getValue, type ParsedArgs } from '../args.js';
  * (`CalibrationInput.probs`, which binning and probability-space methods read bit for bit) and as logits
  * ln(max(p, 1e-12)) for logit-space methods.
  */
-export { PROBS_LOG_EPSILON, probabilityInput } from '../../calibrators/probabilities.js';
+export { PROBS_LOG_EPSILON, probabilityInput } from '../../calibrators/core/probabilities.js';
 
 /** The CalibrationInput of a loaded input (logits, the probabilities when given, the views when given). */
 export function calibrationInput(loaded: { readonly logits: Matrix; readonly probs?: Matrix; readonly views?: ViewLogits }): CalibrationInput {

@@ -15,7 +15,7 @@ import { presetMetricIds } from '../../metrics/ids.js';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, readNpyChunks, readNpyFileHeader } from '../../data/files.js';
 import { arrayToLogits, arrayToProbs } from '../../data/validate.js';
 import { defaultThreads, PARALLEL_MIN_ELEMENTS } from '../../node-parallel/threads.js';
-import { csvHeaderValue, getValue, listValue, numberValue, parseArgs } from '../args.js';
+import { csvHeaderValue, getValue, numberValue, parseArgs, metricListValue } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -104,7 +104,7 @@ async function evaluateFiles(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
   const labelsFile = getValue(args, 'labels');
   if (labelsFile === undefined) throw new CalibraError('E_USAGE', 'missing --labels', { where: `calibra ${NAME}`, fix: 'add --labels FILE (integers or one-hot)' });
   const preset = getValue(args, 'preset');
-  const listed = listValue(args, 'metrics') ?? [];
+  const listed = metricListValue(args) ?? [];
   const ids = [...new Set([...(preset !== undefined || listed.length === 0 ? presetMetricIds(preset ?? 'default') : []), ...listed])];
   const specs = parseMetricIds(ids);
   const edgesText = getValue(args, 'edges') ?? 'right';

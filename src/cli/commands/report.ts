@@ -6,19 +6,21 @@
 import { CalibraError, termSafe } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { calibrationInput, probabilityInput } from './calibration-io.js';
-import { calibratorSpecs, getCalibrator } from '../../calibrators/registry.js';
-import type { CalibrationInput, FittedCalibrator, LabelledInput, RawOptions, ViewLogits } from '../../calibrators/types.js';
+import { calibratorSpecs, getCalibrator } from '../../calibrators/core/registry.js';
+import type { CalibrationInput, FittedCalibrator, LabelledInput, RawOptions, ViewLogits } from '../../calibrators/core/types.js';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, loadViewsFile } from '../../data/files.js';
-import { presetMetricIds } from '../../metrics/ids.js';
+import { parseMetricId, presetMetricIds } from '../../metrics/ids.js';
 import { renderReport } from '../../report/html.js';
 import type { ReportInput, ReportMethod, ReportTestSet } from '../../report/types.js';
 import { checkPngTargets, writeReportFiles } from '../../report/node/files.js';
 import { reportChartNames } from '../../report/html.js';
 import { checkOutputs, givenPaths } from '../../data/outputs.js';
-import { csvHeaderValue, getValue, keyValueOptions, listValue, numberValue, parseArgs, requireValue } from '../args.js';
+import { csvHeaderValue, getValue, keyValueOptions, listValue, numberValue, parseArgs, requireValue, metricListValue } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
+import { oversizeReason } from '../method-size.js';
+import { planPredict, rowsWhere, sameData, sameDataWarning, stratifiedFolds, stratifiedHoldout, takeInputRows, type RowsInput } from '../split.js';
 
 const NAME = 'report';
 
@@ -36,6 +38,11 @@ Inputs (.npy, .npz, .csv or .json; logits N x K, labels N integers or one-hot):
   --test-views F                    instead: a views file for "test"
   --test-set NAME=LOGITS,LABELS     another test set (repeatable); NAME=VIEWS.npz for a views file
   --probs                           the logits files hold probabilities (kept exact; ln p for logit-space methods)
+  --split F                         no --test-logits: hold out a stratified fraction F of the validation file
+                                    as the first test set, "held-out" (seeded by --seed)
+  --cv K                            no test files: K-fold stratified cross-fitting of the validation file;
+                                    the report's one test set is the out-of-fold predictions
+  A warning is printed for a test set that is the validation set.
 
 Methods and metrics:
   --methods a,b,...                 methods to fit (default: every registered method the inputs allow;
@@ -43,10 +50,19 @@ Methods and metrics:
   --option METHOD.KEY=VALUE         a method option, e.g. --option ca.epochs=200 (repeatable)
   --metrics ids | --preset NAME     table metrics (default: accuracy, ece, ece_em, mce, cw_ece, smece,
                                     brier, nll, auroc); presets: default, ca-paper, sweep
-  --primary ID                      metric that marks the best method (default ece)
+  --primary ID                      metric of the verdict, the ranking chart and the summary table
+                                    (default nll; e.g. ece, brier, ece@25)
+  --ci LEVEL --ci-bootstrap R       level and resamples of the verdict's paired intervals, the ranking bars
+                                    and the headline ECE interval (default 0.95, 1000)
+  --allow-accuracy-drop             let the verdict pick a method whose test accuracy is below uncalibrated
   --bins B --scheme S               bins of the diagrams (default 15, equal-width | equal-mass)
   --bootstrap R                     bootstrap resamples of the smooth band (default 100, 0 = none)
   --seed S                          seed of fitting and bootstrap (default 0)
+
+The report opens with the verdict (as calibra compare: the best method by --primary on the first test set,
+recommended only when its paired interval against temperature scaling excludes 0), the uncalibrated and
+recommended reliability diagrams side by side, and a ranking chart per test set; the detailed tables follow,
+collapsible. The default method list skips methods with fewer than 10 validation samples per parameter.
 
 Tables (a report of a table's own predictions per slice, computed inside the embedded DuckDB; see docs/tables.md):
   calibra report --table FILE_OR_GLOB --label-col NAME
@@ -147,8 +163,12 @@ function temperaturesOf(model: FittedCalibrator, input: CalibrationInput): Float
   return t.every((v) => v === first) ? undefined : t;
 }
 
-function chooseMethods(requested: string[] | undefined, haveViews: boolean): string[] {
-  const ids = requested ?? calibratorSpecs.filter((s) => s.input !== 'views' || haveViews).map((s) => s.id);
+function chooseMethods(requested: string[] | undefined, haveViews: boolean, classes: number, validationRows: number, io: CliIo): string[] {
+  const ids = requested?.map((id) => getCalibrator(id).id) ?? calibratorSpecs.filter((s) => s.input !== 'views' || haveViews).map((s) => s.id).filter((id) => {
+    const why = oversizeReason(id, classes, validationRows);
+    if (why !== null) io.stderr(`calibra report: ${id} skipped: ${why} (name it in --methods to run it)\n`);
+    return why === null;
+  });
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice !== undefined) throw new CalibraError('E_USAGE', `method '${twice}' is listed twice in --methods`, { where: `calibra ${NAME}`, fix: 'list each method once' });
   for (const id of ids) {
@@ -165,8 +185,8 @@ const TABLE_ONLY = ['table', 'db-table', 'label-col', 'confidence-col', 'pred-co
 
 async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, {
-    flags: ['force', 'probs', 'quiet'],
-    values: ['header', 'val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title', ...TABLE_ONLY.filter((k) => k !== 'by')],
+    flags: ['force', 'probs', 'quiet', 'allow-accuracy-drop'],
+    values: ['header', 'val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'ci', 'ci-bootstrap', 'split', 'cv', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title', ...TABLE_ONLY.filter((k) => k !== 'by')],
     repeatable: ['test-set', 'option', 'by'],
   }, NAME);
   const out = requireValue(args, 'out', NAME);
@@ -186,20 +206,47 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const seed = numberValue(args, 'seed', NAME, 0, { integer: true, min: 0 });
   const bins = numberValue(args, 'bins', NAME, 15, { integer: true, min: 1, max: 1000 });
   const bootstrap = numberValue(args, 'bootstrap', NAME, 100, { integer: true, min: 0, max: 10000 });
+  const ciLevel = numberValue(args, 'ci', NAME, 0.95, { min: 0.5, max: 0.999 });
+  const ciReplicates = numberValue(args, 'ci-bootstrap', NAME, 1000, { integer: true, min: 100, max: 100000 });
+  const primaryText = getValue(args, 'primary');
+  const primary = primaryText === undefined ? undefined : parseMetricId(primaryText).id;
   const scheme = getValue(args, 'scheme') ?? 'equal-width';
   if (scheme !== 'equal-width' && scheme !== 'equal-mass') throw new CalibraError('E_USAGE', `--scheme ${JSON.stringify(scheme)} is unknown`, { where: `calibra ${NAME}`, fix: 'use equal-width or equal-mass' });
-  const metricList = listValue(args, 'metrics');
+  const metricList = metricListValue(args);
   const preset = getValue(args, 'preset');
   if (metricList !== undefined && preset !== undefined) throw new CalibraError('E_USAGE', 'give --metrics or --preset, not both', { where: `calibra ${NAME}`, fix: 'drop one' });
   const metricIds = metricList ?? (preset !== undefined ? presetMetricIds(preset) : undefined);
 
-  const val = loadSet(args, 'val', how);
-  if (val === undefined) throw new CalibraError('E_USAGE', 'missing the validation set', { where: `calibra ${NAME}`, fix: 'give --val-logits F --val-labels F (or --val-views F)' });
+  const loadedVal = loadSet(args, 'val', how);
+  if (loadedVal === undefined) throw new CalibraError('E_USAGE', 'missing the validation set', { where: `calibra ${NAME}`, fix: 'give --val-logits F --val-labels F (or --val-views F)' });
+  const split = getValue(args, 'split') === undefined ? undefined : numberValue(args, 'split', NAME, 0.3, { min: 0.01, max: 0.99 });
+  const cv = getValue(args, 'cv') === undefined ? undefined : numberValue(args, 'cv', NAME, 5, { min: 2, max: 100, integer: true });
+  if (split !== undefined && cv !== undefined) throw new CalibraError('E_USAGE', 'give --split or --cv, not both', { where: `calibra ${NAME}`, fix: 'drop one' });
+  let val: LoadedSet = loadedVal;
   const tests: LoadedSet[] = [];
   const mainTest = loadSet(args, 'test', how);
+  if (mainTest !== undefined && (split !== undefined || cv !== undefined)) throw new CalibraError('E_USAGE', `give --test-logits or --${split !== undefined ? 'split' : 'cv'}, not both`, { where: `calibra ${NAME}`, fix: 'drop the test files to split the validation file, or drop the split option' });
+  if (split !== undefined) {
+    // a stratified hold-out of the validation file is the first test set, "held-out"
+    const held = stratifiedHoldout(val.labels, split, seed);
+    const part = (keep: 0 | 1, name: string): LoadedSet => {
+      const rows = rowsWhere(held.length, (i) => held[i] === keep);
+      const x = takeInputRows({ logits: val.logits, labels: val.labels, source: name, kind: 'logits', ...(val.probs !== undefined ? { probs: val.probs } : {}), ...(val.views !== undefined ? { views: val.views } : {}) }, rows, name);
+      return { name, logits: x.logits, labels: x.labels as Int32Array, ...(x.probs !== undefined ? { probs: x.probs } : {}), ...(x.views !== undefined ? { views: x.views } : {}) };
+    };
+    tests.push(part(1, 'held-out'));
+    val = part(0, 'validation');
+  }
   if (mainTest !== undefined) tests.push(mainTest);
+  if (cv !== undefined) {
+    if ((args.values.get('test-set') ?? []).length > 0) throw new CalibraError('E_USAGE', '--cv scores the validation file by cross-fitting; it does not go with --test-set', { where: `calibra ${NAME}`, fix: 'use --split F to keep a fitted model for other test sets, or drop --test-set' });
+    tests.push({ ...val, name: `cv${cv} (out-of-fold)` });
+  }
   for (const spec of args.values.get('test-set') ?? []) tests.push(parseTestSetArg(spec, how));
-  if (tests.length === 0) throw new CalibraError('E_USAGE', 'missing a test set', { where: `calibra ${NAME}`, fix: 'give --test-logits F --test-labels F, --test-views F or --test-set NAME=LOGITS,LABELS' });
+  if (tests.length === 0) throw new CalibraError('E_USAGE', 'missing a test set', { where: `calibra ${NAME}`, fix: 'give --test-logits F --test-labels F, --test-views F or --test-set NAME=LOGITS,LABELS, or test on held-out parts of the validation file with --split 0.3 or --cv 5' });
+  for (const t of tests) {
+    if (cv === undefined && sameData({ logits: val.logits, labels: val.labels, source: '' }, { logits: t.logits, labels: t.labels, source: ' ' })) io.stderr(sameDataWarning(NAME).replace('the test set is', `test set '${t.name}' is`));
+  }
   const names = new Set<string>();
   for (const t of tests) {
     if (names.has(t.name)) throw new CalibraError('E_USAGE', `test set name '${t.name}' is used twice`, { where: `calibra ${NAME}`, fix: 'give each --test-set its own name' });
@@ -207,7 +254,7 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
     if (t.logits.cols !== val.logits.cols) throw new CalibraError('E_SHAPE', `test set '${t.name}' has ${t.logits.cols} classes, the validation set ${val.logits.cols}`, { fix: 'use logits of the same model for all sets' });
   }
   const haveViews = val.views !== undefined && tests.every((t) => t.views !== undefined);
-  const methodIds = chooseMethods(listValue(args, 'methods'), haveViews);
+  const methodIds = chooseMethods(listValue(args, 'methods'), haveViews, val.logits.cols, val.logits.rows, io);
   const pngDir = getValue(args, 'png-dir');
   // every PNG name is known now: collisions and existing files are refused before the fits, not after
   if (pngDir !== undefined) checkPngTargets(pngDir, reportChartNames(tests.map((t) => t.name), methodIds), out, force);
@@ -218,9 +265,21 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
 
   const fitData: LabelledInput = { ...calibrationInput(val), labels: val.labels };
   const methods: ReportMethod[] = [];
-  for (const id of methodIds) {
+  if (cv !== undefined) {
+    // cross-fitting: each method's out-of-fold probabilities on the validation file (no single fitted model)
+    const data: RowsInput = { logits: val.logits, labels: val.labels, source: 'validation', kind: 'logits', ...(val.probs !== undefined ? { probs: val.probs } : {}), ...(val.views !== undefined ? { views: val.views } : {}) };
+    const folds = stratifiedFolds(val.labels, cv, seed);
+    for (const id of methodIds) {
+      const spec = getCalibrator(id);
+      const progress = createProgress(io, `fit ${id} (${cv} folds)`, { quiet: args.flags.has('quiet') });
+      const p = planPredict(spec, (options.get(id) ?? {}) as RawOptions, { kind: 'cv', data, folds, k: cv }, seed, (f) => progress.update(f));
+      progress.done();
+      methods.push({ id, title: spec.title, probs: [p.probs], method: spec.id, keepsArgmax: p.preservesArgmax });
+    }
+  }
+  for (const id of cv !== undefined ? [] : methodIds) {
     const spec = getCalibrator(id);
-    const progress = createProgress(io, `fit ${id}`);
+    const progress = createProgress(io, `fit ${id}`, { quiet: args.flags.has('quiet') });
     const t0 = performance.now();
     const fitted = spec.fit(fitData, (options.get(id) ?? {}) as RawOptions, { seed, onProgress: (f, msg) => progress.update(f, msg) });
     const seconds = (performance.now() - t0) / 1000;
@@ -233,7 +292,7 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
       temps.push(temperaturesOf(fitted.model, input));
     }
     const method: ReportMethod = {
-      id, title: spec.title, probs: probsPerSet,
+      id, title: spec.title, probs: probsPerSet, method: spec.id, keepsArgmax: fitted.model.preservesArgmax,
       fit: { converged: fitted.converged, iterations: fitted.iterations, loss: fitted.loss, warnings: fitted.warnings, seconds, ...(fitted.summary !== undefined ? { summary: fitted.summary } : {}) },
       ...(temps.some((x) => x !== undefined) ? { temperatures: temps } : {}),
     };
@@ -243,16 +302,18 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const testSets: ReportTestSet[] = tests.map((t) => ({ name: t.name, labels: t.labels }));
   const input: ReportInput = {
     title: getValue(args, 'title') ?? 'calibra report',
-    subtitle: `Fitted on ${val.labels.length} validation samples (${val.logits.cols} classes); tested on ${tests.map((t) => `${t.name} (${t.labels.length})`).join(', ')}.`,
+    subtitle: cv !== undefined
+      ? `${cv}-fold stratified cross-fitting of ${val.labels.length} validation samples (${val.logits.cols} classes, seed ${seed}): every sample scored by a calibrator fitted on the other folds.`
+      : `Fitted on ${val.labels.length} validation samples (${val.logits.cols} classes${split !== undefined ? `; a stratified ${Math.round(split * 100)} % of the validation file held out as "held-out", seed ${seed}` : ''}); tested on ${tests.map((t) => `${t.name} (${t.labels.length})`).join(', ')}.`,
     testSets,
     methods,
     options: {
-      bins, scheme, bootstrap, seed,
+      bins, scheme, bootstrap, seed, ciLevel, ciReplicates, allowAccuracyDrop: args.flags.has('allow-accuracy-drop'),
       ...(metricIds !== undefined ? { metricIds } : {}),
-      ...(getValue(args, 'primary') !== undefined ? { primaryMetric: getValue(args, 'primary') as string } : {}),
+      ...(primary !== undefined ? { primaryMetric: primary } : {}),
     },
   };
-  const progress = createProgress(io, 'report');
+  const progress = createProgress(io, 'report', { quiet: args.flags.has('quiet') });
   const rendered = renderReport(input);
   progress.done();
   const written = await writeReportFiles(rendered, out, { force, ...(pngDir !== undefined ? { pngDir } : {}) });

@@ -53,7 +53,6 @@ export function classReliabilityGridSvg(cells: readonly ClassCell[], opts: Class
     const sx = linear(0, 1, ox, ox + size);
     const sy = linear(0, 1, oy + size, oy);
     parts.push(`<text x="${fmt(ox)}" y="${fmt(oy - 6)}" font-size="12" font-weight="bold">${esc(cell.name)}</text>`);
-    parts.push(`<text x="${fmt(ox + size)}" y="${fmt(oy - 6)}" font-size="10" text-anchor="end" fill="${PALETTE.grey}">n+ = ${cell.positives}</text>`);
     parts.push(`<rect x="${fmt(ox)}" y="${fmt(oy)}" width="${fmt(size)}" height="${fmt(size)}" fill="none" stroke="${PALETTE.grey}"/>`);
     for (const v of [0, 0.5, 1]) {
       parts.push(`<text x="${fmt(ox - 4)}" y="${fmt(sy(v) + 3)}" font-size="9" text-anchor="end">${v}</text>`);
@@ -73,12 +72,13 @@ export function classReliabilityGridSvg(cells: readonly ClassCell[], opts: Class
       bars.push(`<rect x="${fmt(x0)}" y="${fmt(sy(b.accuracy))}" width="${fmt(w)}" height="${fmt(oy + size - sy(b.accuracy))}"/>`);
       (b.meanConfidence > b.accuracy ? gaps : inner).push(`<rect x="${fmt(x0)}" y="${fmt(sy(Math.max(b.accuracy, b.meanConfidence)))}" width="${fmt(w)}" height="${fmt(Math.abs(sy(b.accuracy) - sy(b.meanConfidence)))}"/>`);
     }
-    parts.push(`<g fill="${PALETTE.blue}" fill-opacity="0.85">${bars.join('')}</g>`);
-    parts.push(`<g fill="${PALETTE.vermillion}" fill-opacity="0.2" stroke="${PALETTE.vermillion}" stroke-width="0.8">${gaps.join('')}</g>`);
-    parts.push(`<g fill="#ffffff" fill-opacity="0.45" stroke="${PALETTE.vermillion}" stroke-width="0.8">${inner.join('')}</g>`);
+    parts.push(`<g data-role="data" fill="${PALETTE.blue}" fill-opacity="0.85">${bars.join('')}</g>`);
+    parts.push(`<g data-role="data" fill="${PALETTE.vermillion}" fill-opacity="0.2" stroke="${PALETTE.vermillion}" stroke-width="0.8">${gaps.join('')}</g>`);
+    parts.push(`<g data-role="data" fill="#ffffff" fill-opacity="0.45" stroke="${PALETTE.vermillion}" stroke-width="0.8">${inner.join('')}</g>`);
     parts.push(`<line x1="${fmt(sx(0))}" y1="${fmt(sy(0))}" x2="${fmt(sx(1))}" y2="${fmt(sy(1))}" stroke="${PALETTE.black}" stroke-dasharray="3 3"/>`);
     const classEce = total > 0 ? ece / total : 0;
-    parts.push(`<text x="${fmt(ox + 4)}" y="${fmt(oy + 12)}" font-size="10">ECE ${fmt(classEce, 3)}</text>`);
+    // the value sits in the cell's heading row, never over the bars
+    parts.push(`<g data-role="annotation"><text x="${fmt(ox + size)}" y="${fmt(oy - 6)}" font-size="10" text-anchor="end" fill="${PALETTE.grey}">ECE ${fmt(classEce, 3)} · n+ = ${cell.positives}</text></g>`);
     descCells.push(`${cell.name}: ${cell.positives} positives, binned ECE ${fmt(classEce, 3)}`);
   });
   const desc = `Grid of ${cells.length} per-class reliability diagrams (one-vs-rest view). ${descCells.join('; ')}.`;

@@ -62,8 +62,8 @@ function pairedHistogramSvg(h: PairedHistogram, sx: (x: number) => number, xTick
     if (nc > 0) good.push(`<rect x="${fmt(x0 + 0.5)}" y="${fmt(sy(nc))}" width="${fmt(half)}" height="${fmt(frame.y + frame.h - sy(nc))}"/>`);
     if (nw > 0) bad.push(`<rect x="${fmt(x0 + 0.5 + half)}" y="${fmt(sy(nw))}" width="${fmt(half)}" height="${fmt(frame.y + frame.h - sy(nw))}"/>`);
   }
-  parts.push(`<g fill="${PALETTE.blue}" fill-opacity="0.85">${good.join('')}</g>`);
-  parts.push(`<g fill="${PALETTE.orange}" fill-opacity="0.9">${bad.join('')}</g>`);
+  parts.push(`<g data-role="data" fill="${PALETTE.blue}" fill-opacity="0.85">${good.join('')}</g>`);
+  parts.push(`<g data-role="data" fill="${PALETTE.orange}" fill-opacity="0.9">${bad.join('')}</g>`);
   const totC = h.correct.reduce((s, v) => s + v, 0);
   const totW = h.wrong.reduce((s, v) => s + v, 0);
   parts.push(legend(frame.x, 36, [{ label: `correct (${totC})`, colour: PALETTE.blue }, { label: `wrong (${totW})`, colour: PALETTE.orange }]));

@@ -69,8 +69,8 @@ export function metricVsBinsSvg(series: readonly MetricSeries[], opts: MetricVsB
       pts.push(`${pts.length === 0 ? 'M' : 'L'}${fmt(x)} ${fmt(y)}`);
       dots.push(`<circle cx="${fmt(x)}" cy="${fmt(y)}" r="3"/>`);
     }
-    parts.push(`<path d="${pts.join(' ')}" fill="none" stroke="${c}" stroke-width="2"${dashedAt(i) ? ' stroke-dasharray="6 4"' : ''}/>`);
-    parts.push(`<g fill="${c}">${dots.join('')}</g>`);
+    parts.push(`<path data-role="data" d="${pts.join(' ')}" fill="none" stroke="${c}" stroke-width="2"${dashedAt(i) ? ' stroke-dasharray="6 4"' : ''}/>`);
+    parts.push(`<g data-role="data" fill="${c}">${dots.join('')}</g>`);
     descParts.push(`${s.name}: ${s.bins.map((b, j) => `${b} bins ${fmt(s.values[j] as number, 4)}`).join(', ')}`);
   });
   series.forEach((s, i) => {

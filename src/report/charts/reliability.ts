@@ -4,13 +4,13 @@
  * and below it a histogram of the share of samples per bin.
  */
 import type { BinRecord } from '../types.js';
-import { PALETTE, axes, esc, fmt, legend, linear, niceTicks, svgDocument } from '../svg.js';
+import { PALETTE, annotationText, axes, esc, fmt, legend, linear, niceTicks, svgDocument } from '../svg.js';
 
 /** Options of `reliabilityDiagramSvg`. */
 export interface ReliabilityDiagramOptions {
   /** Chart title (also the SVG `<title>`), default "Reliability diagram". */
   readonly title?: string;
-  /** A line of text in the top-left corner of the plot, e.g. "ECE 0.041". */
+  /** A line of text between the title and the plot (never over the bars), e.g. "ECE 0.041". */
   readonly annotation?: string;
   /** Width and height in px (defaults 380 × 440). */
   readonly width?: number;
@@ -33,7 +33,8 @@ export function reliabilityDiagramSvg(bins: readonly BinRecord[], opts: Reliabil
   const title = opts.title ?? 'Reliability diagram';
   const left = 58;
   const right = 14;
-  const top = 30;
+  // title, then the value line and the legend in their own rows above the plot: nothing is drawn over the bars
+  const top = opts.annotation !== undefined ? 66 : 48;
   const gapBetween = 14;
   const bottomAxis = 46;
   const plotW = width - left - right;
@@ -68,18 +69,15 @@ export function reliabilityDiagramSvg(bins: readonly BinRecord[], opts: Reliabil
     const share = b.count / total;
     hbars.push(`<rect x="${fmt(x0)}" y="${fmt(hy(share))}" width="${fmt(w)}" height="${fmt(hist.y + hist.h - hy(share))}"/>`);
   }
-  parts.push(`<g fill="${PALETTE.blue}" fill-opacity="0.85" stroke="${PALETTE.blue}" stroke-width="0.5">${bars.join('')}</g>`);
+  parts.push(`<g data-role="data" fill="${PALETTE.blue}" fill-opacity="0.85" stroke="${PALETTE.blue}" stroke-width="0.5">${bars.join('')}</g>`);
   // Gap above the bar (overconfident) is tinted red; gap inside the bar (underconfident) lightens the bar.
-  parts.push(`<g fill="${PALETTE.vermillion}" fill-opacity="0.2" stroke="${PALETTE.vermillion}" stroke-width="1.5">${gaps.join('')}</g>`);
-  parts.push(`<g fill="#ffffff" fill-opacity="0.45" stroke="${PALETTE.vermillion}" stroke-width="1.5">${inner.join('')}</g>`);
+  parts.push(`<g data-role="data" fill="${PALETTE.vermillion}" fill-opacity="0.2" stroke="${PALETTE.vermillion}" stroke-width="1.5">${gaps.join('')}</g>`);
+  parts.push(`<g data-role="data" fill="#ffffff" fill-opacity="0.45" stroke="${PALETTE.vermillion}" stroke-width="1.5">${inner.join('')}</g>`);
   parts.push(`<line x1="${fmt(sx(0))}" y1="${fmt(sy(0))}" x2="${fmt(sx(1))}" y2="${fmt(sy(1))}" stroke="${PALETTE.black}" stroke-dasharray="5 4" stroke-width="1.2"/>`);
-  if (opts.annotation !== undefined) {
-    parts.push(`<rect x="${fmt(main.x + 6)}" y="${fmt(main.y + 6)}" width="${fmt(opts.annotation.length * 7.4 + 10)}" height="20" fill="#ffffff" fill-opacity="0.85" stroke="${PALETTE.lightGrey}"/>`);
-    parts.push(`<text x="${fmt(main.x + 11)}" y="${fmt(main.y + 20)}" font-size="12.5">${esc(opts.annotation)}</text>`);
-  }
-  parts.push(legend(main.x + 10, main.y + (opts.annotation !== undefined ? 44 : 20), [{ label: 'Accuracy', colour: PALETTE.blue }, { label: 'Gap to confidence', colour: PALETTE.vermillion }], true));
+  if (opts.annotation !== undefined) parts.push(annotationText(left, 38, opts.annotation));
+  parts.push(legend(left, opts.annotation !== undefined ? 57 : 39, [{ label: 'Accuracy', colour: PALETTE.blue }, { label: 'Gap to confidence', colour: PALETTE.vermillion }]));
   parts.push(axes(hist, { xTicks: ticks, yTicks: shareTicks, xScale: sx, yScale: hy, xLabel: opts.xLabel ?? 'Confidence', yLabel: 'Share', grid: false, yFormat: (v) => `${Math.round(v * 100)}%` }));
-  parts.push(`<g fill="${PALETTE.grey}" fill-opacity="0.75">${hbars.join('')}</g>`);
+  parts.push(`<g data-role="data" fill="${PALETTE.grey}" fill-opacity="0.75">${hbars.join('')}</g>`);
 
   const nonEmpty = bins.filter((b) => b.count > 0);
   const desc = `Binned reliability diagram over ${bins.length} bins (${nonEmpty.length} non-empty, ${total} samples). `

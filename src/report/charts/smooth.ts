@@ -1,10 +1,10 @@
 /**
  * Smooth reliability diagram (Błasiok & Nakkiran, ICLR 2024, as drawn by apple/ml-calibration's relplot):
- * the kernel-smoothed accuracy curve at the smECE bandwidth, its bootstrap band, the diagonal, and the
+ * the kernel-smoothed accuracy curve (at min(smECE, Silverman's bandwidth), smooth-curve.ts), its bootstrap band, the diagonal, and the
  * density of confidences below.
  */
 import type { SmoothCurve } from '../smooth-curve.js';
-import { PALETTE, axes, type LegendItem, esc, fmt, legend, linear, pathThrough, svgDocument } from '../svg.js';
+import { PALETTE, annotationText, axes, type LegendItem, esc, fmt, legend, linear, pathThrough, svgDocument } from '../svg.js';
 
 /** Options of `smoothReliabilitySvg`. */
 export interface SmoothReliabilityOptions {
@@ -51,7 +51,8 @@ export function smoothReliabilitySvg(curve: SmoothCurve, opts: SmoothReliability
   const height = opts.height ?? 440;
   const title = opts.title ?? 'Smooth reliability diagram';
   const left = 58;
-  const top = 30;
+  // title, then the smECE line and the legend in their own rows above the plot (never over the curve)
+  const top = 66;
   const plotW = width - left - 14;
   const histH = Math.round((height - top - 46 - 14) * 0.22);
   const mainH = height - top - 46 - 14 - histH;
@@ -69,23 +70,21 @@ export function smoothReliabilitySvg(curve: SmoothCurve, opts: SmoothReliability
     const pts: string[] = [];
     for (let j = 0; j < m; j++) pts.push(`${fmt(sx(curve.t[j] as number))},${fmt(clampY(curve.upper[j] as number))}`);
     for (let j = m - 1; j >= 0; j--) pts.push(`${fmt(sx(curve.t[j] as number))},${fmt(clampY(curve.lower[j] as number))}`);
-    parts.push(`<polygon points="${pts.join(' ')}" fill="${PALETTE.sky}" fill-opacity="0.35" stroke="none"/>`);
+    parts.push(`<polygon data-role="data" points="${pts.join(' ')}" fill="${PALETTE.sky}" fill-opacity="0.35" stroke="none"/>`);
   }
   parts.push(`<line x1="${fmt(sx(0))}" y1="${fmt(sy(0))}" x2="${fmt(sx(1))}" y2="${fmt(sy(1))}" stroke="${PALETTE.black}" stroke-dasharray="5 4" stroke-width="1.2"/>`);
-  parts.push(curvePaths(curve, sx, clampY));
-  const label = `smECE ${fmt(curve.smece, 4)}`;
-  parts.push(`<rect x="${fmt(main.x + 6)}" y="${fmt(main.y + 6)}" width="${fmt(label.length * 7.4 + 10)}" height="20" fill="#ffffff" fill-opacity="0.85" stroke="${PALETTE.lightGrey}"/>`);
-  parts.push(`<text x="${fmt(main.x + 11)}" y="${fmt(main.y + 20)}" font-size="12.5">${esc(label)}</text>`);
+  parts.push(`<g data-role="data">${curvePaths(curve, sx, clampY)}</g>`);
+  parts.push(annotationText(left, 38, `smECE ${fmt(curve.smece, 4)} (curve bandwidth ${fmt(curve.sigma, 3)})`));
   const items: LegendItem[] = [{ label: 'smoothed', colour: PALETTE.blue, kind: 'line' }];
   if (curve.lower.length === m) items.push({ label: `${Math.round(curve.level * 100)}% band`, colour: PALETTE.sky });
-  parts.push(legend(main.x + 10, main.y + 44, items, true));
+  parts.push(legend(left, 57, items));
 
   let dmax = 0;
   for (let j = 0; j < m; j++) dmax = Math.max(dmax, curve.density[j] as number);
   const dy = linear(0, dmax > 0 ? dmax : 1, dens.y + dens.h, dens.y + 4);
   parts.push(axes(dens, { xTicks: ticks, yTicks: [], xScale: sx, yScale: dy, xLabel: 'Confidence', yLabel: 'Density', grid: false }));
   const area = `${pathThrough(curve.t, curve.density, sx, dy)} L${fmt(sx(1))} ${fmt(dens.y + dens.h)} L${fmt(sx(0))} ${fmt(dens.y + dens.h)} Z`;
-  parts.push(`<path d="${area}" fill="${PALETTE.grey}" fill-opacity="0.6" stroke="${PALETTE.grey}"/>`);
+  parts.push(`<path data-role="data" d="${area}" fill="${PALETTE.grey}" fill-opacity="0.6" stroke="${PALETTE.grey}"/>`);
 
   const desc = `Kernel-smoothed reliability curve of ${curve.samples} samples at bandwidth ${fmt(curve.sigma, 4)}; smECE ${fmt(curve.smece, 4)}`
     + (curve.lower.length === m ? `; shaded: ${Math.round(curve.level * 100)}% bootstrap band` : '')

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { caModelFromJSON } from '../../../src/calibrators/ca/model.js';
 import { caSpec, fitCa } from '../../../src/calibrators/ca/spec.js';
-import type { CalibratorJSON, LabelledInput, ViewLogits } from '../../../src/calibrators/types.js';
+import type { CalibratorJSON, LabelledInput, ViewLogits } from '../../../src/calibrators/core/types.js';
 import { isCalibraError } from '../../../src/errors.js';
 import { argmaxRows } from '../../../src/math/softmax.js';
 import { Rng } from '../../../src/math/rng.js';

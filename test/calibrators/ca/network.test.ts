@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { caFeatures, topKRow } from '../../../src/calibrators/ca/features.js';
+import { caFeatures } from '../../../src/calibrators/ca/features.js';
+import { topKRow } from '../../../src/math/top-k.js';
 import { headDerivative, headTemperature, headRawFor, initAtTemperature, initPyTorchDefault, paramCount, predictTemperaturesInto, type NetShape } from '../../../src/calibrators/ca/network.js';
 import type { CaHead, CaLoss, CaWeighting } from '../../../src/calibrators/ca/options.js';
 import { batchLossGrad, CaWorkspace, type CaTrainData } from '../../../src/calibrators/ca/training.js';

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fitCa } from '../../../src/calibrators/ca/spec.js';
-import { fitTemperature } from '../../../src/calibrators/temperature.js';
-import type { LabelledInput, ViewLogits } from '../../../src/calibrators/types.js';
+import { fitTemperature } from '../../../src/calibrators/scaling/temperature.js';
+import type { LabelledInput, ViewLogits } from '../../../src/calibrators/core/types.js';
 import { Rng } from '../../../src/math/rng.js';
 import { argmaxRows, softmaxPerRowTemperature } from '../../../src/math/softmax.js';
 

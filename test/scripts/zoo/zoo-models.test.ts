@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COLOURED_SETS, loadDataset } from '../../../src/datasets/index.js';
 import { OnnxClassifier } from '../../../src/inference/onnx-runner.js';
-import { fitTemperature } from '../../../src/calibrators/temperature.js';
+import { fitTemperature } from '../../../src/calibrators/scaling/temperature.js';
 import { fitIntoFrame, parsePreprocessJson } from '../../../src/inference/preprocess.js';
 import { createImage, type Image } from '../../../src/views/image.js';
 
