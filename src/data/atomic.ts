@@ -7,10 +7,10 @@
  * device is never replaced (E_IO). A thrown error, SIGINT or SIGTERM removes the
  * temporary file; the signal is then re-raised so the exit status is the usual one (a signal that arrives
  * during a synchronous write takes effect right after it: the complete file is in place). The handlers are
- * installed only while a temporary file exists (and for one more turn of the event loop, so a signal that
- * arrived during a synchronous write is still dispatched): during a long computation with no output open,
+ * installed by the first atomic write of a process: before it (the long computations of every command),
  * Ctrl-C and SIGTERM keep their default action and stop the process at once. Commands that write several
- * files, or stream one in chunks, `await checkpoint()` between them so a signal takes effect there. A SIGKILL cannot be
+ * files, or stream one in chunks, `await checkpoint()` between them so a signal takes effect there, and
+ * after the last file the event loop is kept alive until it has polled for a pending signal. A SIGKILL cannot be
  * caught: it leaves the old output intact and a stale temporary file, which the next atomic write into
  * the same folder removes once its process is gone.
  */
@@ -68,20 +68,18 @@ function installHandlers(): void {
   process.on('exit', onExit);
 }
 
-let removalScheduled = false;
+let keepAliveScheduled = false;
 
 /**
- * Once no temporary file is live, the handlers are removed after the event loop has polled for signals, not now: a
- * signal that arrived during a synchronous write is dispatched in that turn (to the handler, which re-raises
- * it) instead of being dropped. The immediate also keeps the loop alive for that turn.
+ * Once no temporary file is live, keeps the event loop alive until it has polled for signals: a signal
+ * that arrived during a synchronous write is then dispatched to the handler (which re-raises it) instead
+ * of being dropped when the loop runs out of work (the signal watcher does not keep the loop alive).
+ * The handlers themselves stay installed: removing them can drop a signal that arrives just before.
  */
-function scheduleRemoval(): void {
-  if (removalScheduled || !handlersInstalled) return;
-  removalScheduled = true;
-  afterPendingSignals(() => {
-    removalScheduled = false;
-    if (live.size === 0) uninstallHandlers();
-  });
+function keepAliveForSignals(): void {
+  if (keepAliveScheduled || !handlersInstalled) return;
+  keepAliveScheduled = true;
+  afterPendingSignals(() => { keepAliveScheduled = false; });
 }
 
 /**
@@ -162,12 +160,12 @@ export function createAtomicWriter(file: string, opts: WriteOptions = {}): Atomi
   live.add(tempPath);
   installHandlers();
   let open = true;
-  // The handlers stay installed for one turn after the write: a signal that arrived during a synchronous
-  // write is still pending and is dispatched only on a later turn of the event loop; removing the handlers
-  // at once would drop it (the process would carry on). onSignal re-raises it with the default action.
+  // The handlers stay installed after the write: a signal that arrived during a synchronous write is
+  // still pending and is dispatched only on a later turn of the event loop; removing the handlers would
+  // drop it (the process would carry on). onSignal re-raises it with the default action.
   const finish = (): void => {
     live.delete(tempPath);
-    if (live.size === 0) scheduleRemoval();
+    if (live.size === 0) keepAliveForSignals();
   };
   const abort = (): void => {
     if (open) { try { fs.closeSync(fd); } catch { /* closed */ } open = false; }

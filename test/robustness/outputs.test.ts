@@ -45,6 +45,8 @@ const snapshot = (): string[] => fs.readdirSync(tmp).sort();
 beforeAll(async () => {
   fs.writeFileSync(at('val.npy'), encodeNpy({ shape: [N, K], data: logits }));
   fs.writeFileSync(at('y.npy'), encodeNpy({ shape: [N], data: labels }));
+  // a test set that is not the validation set (else report warns on stderr)
+  fs.writeFileSync(at('t.npy'), encodeNpy({ shape: [N, K], data: logits.map((v) => v * 0.5) }));
   expect((await cli(['fit', '--method', 'ts', '--logits', at('val.npy'), '--labels', at('y.npy'), '--out', at('ts.json')])).code).toBe(0);
 });
 
@@ -81,18 +83,18 @@ describe('O3-O4: report PNG names and existing files, before the work', () => {
   const reportArgs = (extra: string[]): string[] => ['report', '--val-logits', at('val.npy'), '--val-labels', at('y.npy'), '--methods', 'ts', ...extra];
   it('O3: test sets "a b" and "a?b" would write the same PNGs: refused before fitting, nothing written', async () => {
     const before = snapshot();
-    const r = await cli(reportArgs(['--test-set', `a b=${at('val.npy')},${at('y.npy')}`, '--test-set', `a?b=${at('val.npy')},${at('y.npy')}`, '--out', at('r.html'), '--png-dir', at('png'), '--force']));
+    const r = await cli(reportArgs(['--test-set', `a b=${at('t.npy')},${at('y.npy')}`, '--test-set', `a?b=${at('t.npy')},${at('y.npy')}`, '--out', at('r.html'), '--png-dir', at('png'), '--force']));
     expectLine(r, 'E_USAGE', 'png');
     expect(r.err).toContain('"a_b-ece-vs-bins.png"');
     expect(snapshot()).toEqual(before);
   });
   it('O3b: --methods ts,ts is refused', async () => {
-    expectLine(await cli(['report', '--val-logits', at('val.npy'), '--val-labels', at('y.npy'), '--test-logits', at('val.npy'), '--test-labels', at('y.npy'), '--methods', 'ts,ts', '--out', at('r.html')]), 'E_USAGE');
+    expectLine(await cli(['report', '--val-logits', at('val.npy'), '--val-labels', at('y.npy'), '--test-logits', at('t.npy'), '--test-labels', at('y.npy'), '--methods', 'ts,ts', '--out', at('r.html')]), 'E_USAGE');
   });
   it('O4: an existing PNG without --force is found before the work, and neither the HTML nor any PNG is written', async () => {
     fs.mkdirSync(at('png2'));
     fs.writeFileSync(at('png2/test-ts-smooth.png'), 'old');
-    const r = await cli(reportArgs(['--test-logits', at('val.npy'), '--test-labels', at('y.npy'), '--out', at('r2.html'), '--png-dir', at('png2')]));
+    const r = await cli(reportArgs(['--test-logits', at('t.npy'), '--test-labels', at('y.npy'), '--out', at('r2.html'), '--png-dir', at('png2')]));
     expectLine(r, 'E_EXISTS', 'test-ts-smooth.png');
     expect(fs.existsSync(at('r2.html'))).toBe(false);
     expect(fs.readdirSync(at('png2'))).toEqual(['test-ts-smooth.png']);
