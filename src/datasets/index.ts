@@ -90,8 +90,11 @@ function loadFashionMnist(split: 'train' | 'test', subsetOnly: boolean, opts: Lo
   });
 }
 
-/** Original Fashion-MNIST index of each image of a loaded split: the row itself, or indices.json's list for the committed subset. */
-function fashionMnistOriginalIndex(ds: ImageDataset, split: 'train' | 'test', opts: LoadDatasetOptions): Int32Array {
+/**
+ * Original Fashion-MNIST index of each image of a loaded split: the row itself for the full set, else the
+ * committed subset's `indices.json` list (E_SHAPE when it does not match the images). O(N).
+ */
+export function fashionMnistOriginalIndex(ds: ImageDataset, split: 'train' | 'test', opts: Pick<LoadDatasetOptions, 'root'> = {}): Int32Array {
   if (ds.count === (split === 'train' ? 60_000 : 10_000)) return Int32Array.from({ length: ds.count }, (_, i) => i);
   const path = join(opts.root ?? packageRoot(), 'data', 'fashion-mnist-subset', 'indices.json');
   const meta = JSON.parse(new TextDecoder().decode(readFile(path))) as Record<string, unknown>;

@@ -12,7 +12,7 @@ import { getValue, listValue, numberValue, parseArgs } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
-import { COLOURED_SETS, loadDataset, packageRoot, type ImageDataset } from '../../datasets/index.js';
+import { COLOURED_SETS, fashionMnistOriginalIndex, loadDataset, packageRoot, type ImageDataset } from '../../datasets/index.js';
 import { writeFileAtomic } from '../../data/files.js';
 import { checkOutputFolder, checkOutputTarget } from '../../data/outputs.js';
 import type { Matrix } from '../../math/matrix.js';
@@ -108,9 +108,8 @@ function range(n: number, pred: (i: number) => boolean): Int32Array {
 /** Calibration rows of the Fashion-MNIST training set: original index >= 50 000. */
 function fmnistCalibrationRows(ds: ImageDataset, root: string): { rows: Int32Array; note: string } {
   if (ds.count === 60000) return { rows: range(60000, (i) => i >= 50000), note: 'Fashion-MNIST train images 50000..59999' };
-  const meta = JSON.parse(readFileSync(join(root, 'data', 'fashion-mnist-subset', 'indices.json'), 'utf8')) as { train: number[] };
-  if (meta.train.length !== ds.count) throw new CalibraError('E_SHAPE', `indices.json lists ${meta.train.length} train images, the subset has ${ds.count}`, { source: join(root, 'data', 'fashion-mnist-subset', 'indices.json') });
-  const rows = range(ds.count, (i) => (meta.train[i] as number) >= 50000);
+  const orig = fashionMnistOriginalIndex(ds, 'train', { root });
+  const rows = range(ds.count, (i) => (orig[i] as number) >= 50000);
   return { rows, note: `the ${rows.length} images of the committed train subset with original index >= 50000` };
 }
 

@@ -118,13 +118,14 @@ export const fitCommand: Command = {
     const text = serializeModel(result.model);
     writeFileAtomic(out, text, { force: args.flags.has('force') });
     progress.done();
+    if (result.summary !== undefined) io.stderr(`${result.summary}\n`);
     const params = result.model.toJSON().params;
     const temperature = typeof params['T'] === 'number' ? params['T'] : null;
     if (format === 'json') {
       io.stdout(`${JSON.stringify({
         method: spec.id, title: spec.title, samples: fitInput.logits.rows, classes: input.logits.cols, source: input.source,
         converged: result.converged, iterations: result.iterations, loss: result.loss, seconds, preservesArgmax: result.model.preservesArgmax,
-        ...(temperature !== null ? { temperature } : {}), warnings: result.warnings, out,
+        ...(temperature !== null ? { temperature } : {}), ...(result.summary !== undefined ? { summary: result.summary } : {}), warnings: result.warnings, out,
         ...(scored !== null ? { heldOut: scored } : {}),
       }, null, 2)}\n`);
       return Promise.resolve(0);
