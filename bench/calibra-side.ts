@@ -16,6 +16,10 @@ import { fitIsotonicBinary, predictIsotonic } from '../src/math/pav.js';
 import { getCalibrator } from '../src/calibrators/core/registry.js';
 import type { Matrix } from '../src/math/matrix.js';
 import { w6Workload } from './w6-views.js';
+import { registerNativeKernels } from '../src/math/native-kernels.js';
+
+// as the CLI and calibra/node do: large full-W fits (W5) run on onnxruntime's float64 GEMM
+registerNativeKernels();
 
 /** The metric ids that bench/reference.py also implements (vectorised numpy/sklearn). */
 export const SHARED_METRIC_IDS = ['accuracy', 'ece', 'ece_em', 'mce', 'rmsce', 'cw_ece', 'tl_ece', 'dece', 'ks', 'mmce', 'brier', 'brier_top', 'nll', 'auroc', 'aupr_success', 'aupr_error', 'fpr95', 'aurc', 'eaurc'];

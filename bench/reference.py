@@ -6,7 +6,7 @@ same input files the TypeScript side reads, and prints one JSON line:
   {"workload": ..., "impl": ..., "times_s": [...], "peak_rss_mb": ..., "result": {...}, "versions": {...}}
 `result` holds a few numbers so the harness can check that both sides computed the same thing.
 
-Usage: bench/reference.py WORKLOAD DIR REPEATS
+Usage: bench/reference.py WORKLOAD DIR REPEATS [--whole]
 """
 import json
 import resource
@@ -477,11 +477,14 @@ WORKLOADS = {
 
 def main():
     name, d, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    # --whole: the whole-process timing of bench/process.ts, which times this process from outside; skip
+    # versions(), which imports every library of the stack
+    whole = "--whole" in sys.argv[4:]
     run = WORKLOADS[name](d)
     times, result = timed(run, repeats)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     print(json.dumps({"workload": name, "times_s": times, "peak_rss_mb": peak,
-                      "result": {k: float(v) for k, v in result.items()}, "versions": versions()}))
+                      "result": {k: float(v) for k, v in result.items()}, "versions": {} if whole else versions()}))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,11 @@
  * on the same seeded data in one run, and writes bench/README.md with median times, ratios (calibra / reference),
  * peak memory, agreement of the results, versions, and scaling curves (SVG).
  *
- * Options: --quick (smaller sizes, for a smoke run), --repeats R, --no-scaling, --no-install.
+ * Also times every CLI workload as whole processes (start-up, W3-W6; bench/process-plan.ts) next to the
+ * in-process rows.
+ *
+ * Options: --quick (smaller sizes, for a smoke run), --repeats R, --no-scaling, --no-install,
+ * --no-process (skip the whole-process rows), --only-process (only them).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -13,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { writeWorkloads } from './generate.js';
 import { writeW6Spec } from './w6-spec.js';
 import { lineChartSvg, type Series } from './plot.js';
+import { processCases, processTable } from './process-plan.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -101,7 +106,8 @@ function main(): void {
   ];
   const rows: Row[] = [];
   let versions: Record<string, string> = {};
-  for (const [label, data, ours, dir, ref] of plan) {
+  const onlyProcess = args.has('--only-process');
+  for (const [label, data, ours, dir, ref] of onlyProcess ? [] : plan) {
     process.stderr.write(`bench: ${label}\n`);
     // matrix scaling takes minutes per fit in both stacks at this size: one run each
     const rep = ours === 'W5-ms' ? 1 : repeats;
@@ -110,8 +116,18 @@ function main(): void {
     versions = r.versions ?? versions;
     rows.push({ workload: label, data, ours: o, ref: r, refName: ref });
   }
-  const scaling = args.has('--no-scaling') ? null : scalingCurves(quick);
-  writeReport(rows, versions, scaling, sizes);
+  const scaling = args.has('--no-scaling') || onlyProcess ? null : scalingCurves(quick);
+  let processes: string | null = null;
+  if (!args.has('--no-process')) {
+    const w6 = ['fmnist-mlp', 'fmnist-cnn'].map((id) => { const { dir, spec } = writeW6Spec(outDir, root, id, quick ? 1000 : 10000); return { id, dir, count: spec.count, batch: spec.batchSize }; });
+    const cases = processCases(root, outDir, { iso: dirs[`isotonic-${sizes.nIso}`] as string, ca: dirs[`ca-${sizes.nCa}x10`] as string, ms: dirs[`logits-${sizes.n}x${sizes.kMs}`] as string, w6 }, repeats);
+    processes = processTable(cases, root, (m) => process.stderr.write(`${m}\n`));
+  }
+  if (onlyProcess) {
+    process.stdout.write(`${processes ?? ''}\n`);
+    return;
+  }
+  writeReport(rows, versions, scaling, sizes, processes);
 }
 
 interface Scaling { time: string; memory: string; table: string }
@@ -147,7 +163,7 @@ function scalingCurves(small: boolean): Scaling {
   return { time, memory, table: lines.join('\n') };
 }
 
-function writeReport(rows: Row[], versions: Record<string, string>, scaling: Scaling | null, sizes: Record<string, number>): void {
+function writeReport(rows: Row[], versions: Record<string, string>, scaling: Scaling | null, sizes: Record<string, number>, processes: string | null): void {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const table = ['| workload | data | calibra median | reference | reference median | ratio (calibra / ref) | peak RSS calibra / ref | results agree (max rel. diff) |', '|---|---|---|---|---|---|---|---|'];
@@ -173,6 +189,7 @@ function writeReport(rows: Row[], versions: Record<string, string>, scaling: Sca
     '',
     table.join('\n'),
     '',
+    ...(processes !== null ? ['## Whole processes', '', 'What a user waits for: each command as separate processes (start-up, imports, reading the files, the work, writing the output) against the reference stack\'s whole process (`bench/reference.py WORKLOAD DIR 1 --whole`: interpreter start, imports, loading, one run), in turn A B A B after one warm-up pair (W5: one pair, no warm-up); wall time from the parent\'s clock, peak RSS from GNU time. The start-up rows compare against bare `node -e 0`.', '', processes, ''] : []),
     ...(scaling ? ['## Scaling', '', '![time](scaling-time.svg)', '', '![memory](scaling-memory.svg)', '', scaling.table, ''] : []),
     notes,
   ].join('\n');

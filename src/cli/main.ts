@@ -8,6 +8,10 @@ import type { CliIo } from './io.js';
 import { commands } from './registry.js';
 import { VERSION } from '../version.js';
 import { didYouMean } from '../suggest.js';
+import { registerNativeKernels } from '../math/native-kernels.js';
+
+// the CLI runs in Node: dense fits use onnxruntime's GEMM (loaded on first use)
+registerNativeKernels();
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 8);

@@ -260,6 +260,7 @@ export function computeMetrics(specs: readonly MetricSpec[], ctx: MetricContext)
     let v: number;
     switch (s.base) {
       case 'accuracy': v = ctx.sums.correct / n; break;
+      case 'confidence': { const c = sm().confidences; let t = 0; for (let i = 0; i < c.length; i++) t += c[i] as number; v = t / c.length; break; }
       case 'brier': v = ctx.sums.brier / n; break;
       case 'brier_top': case 'ca_paper.bs': v = ctx.sums.brierTop / n; break;
       case 'nll': v = ctx.sums.nll / n; break;
@@ -295,6 +296,9 @@ export function computeMetrics(specs: readonly MetricSpec[], ctx: MetricContext)
 }
 
 function checkInputs(m: Matrix, labels: Int32Array, what: string): void {
+  if (Array.isArray(m) || m === null || typeof m !== 'object' || !(m.data instanceof Float64Array || m.data instanceof Float32Array)) {
+    throw new CalibraError('E_SHAPE', `${what} must be a matrix {data: Float64Array | Float32Array, rows, cols}${Array.isArray(m) ? ' (got a nested array)' : ''}`, { fix: 'use matrixFromRows(rows) for nested arrays' });
+  }
   if (m.rows !== labels.length) throw new CalibraError('E_SHAPE', `${what} has ${m.rows} rows but there are ${labels.length} labels`, { fix: 'give one label per row' });
   if (m.rows === 0) throw new CalibraError('E_EMPTY', `${what} has no rows`, { fix: 'give at least one row' });
 }

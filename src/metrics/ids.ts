@@ -30,6 +30,7 @@ const info = (base: string, need: MetricNeed, definition: string, source: string
 /** Every metric base id, in documentation order. */
 export const METRICS: readonly MetricInfo[] = [
   info('accuracy', 'sums', 'fraction of samples whose argmax (first on ties) equals the label', '-'),
+  info('confidence', 'samples', 'mean top-label confidence (1/N) Σ_i c_i; confidence − accuracy > 0 is over-confidence', '-'),
   info('ece', 'top-bins', 'Σ_b (n_b/N)|acc_b − conf_b| over B equal-width bins of the top-label confidence', 'Naeini et al. AAAI 2015; Guo et al. ICML 2017', 15),
   info('ece_em', 'samples', 'ECE with B equal-mass bins (rank split of the stably sorted confidences)', 'Nixon et al. CVPRW 2019; Kumar et al. NeurIPS 2019', 15),
   info('mce', 'top-bins', 'max over non-empty equal-width bins of |acc_b − conf_b|', 'Naeini et al. AAAI 2015', 15),
@@ -80,7 +81,7 @@ export const MAX_BINS = 100000;
  * Other names people type for a metric (compared case-insensitively, `_` = `-`); the output uses the id.
  */
 export const METRIC_ALIASES: Readonly<Record<string, string>> = {
-  acc: 'accuracy', 'top1': 'accuracy', 'top-1': 'accuracy',
+  acc: 'accuracy', 'mean-confidence': 'confidence', 'avg-confidence': 'confidence', conf: 'confidence', 'top1': 'accuracy', 'top-1': 'accuracy',
   'log-loss': 'nll', logloss: 'nll', 'cross-entropy': 'nll', 'neg-log-likelihood': 'nll', 'negative-log-likelihood': 'nll',
   'brier-score': 'brier', 'top-label-brier': 'brier_top',
   'expected-calibration-error': 'ece', 'adaptive-ece': 'ece_em', ace: 'ece_em', 'equal-mass-ece': 'ece_em',

@@ -1,7 +1,7 @@
 /**
  * Multi-threaded metric evaluation for large inputs (Node only; the browser build uses the single-thread
- * {@link MetricAccumulator}). Rows are split into {@link BLOCK_ROWS}-row blocks dealt round-robin to
- * `worker_threads` that read the matrix from one SharedArrayBuffer (no copy when the data already lives in
+ * {@link MetricAccumulator}). Rows are split into {@link BLOCK_ROWS}-row blocks dealt round-robin to the
+ * calling thread and `threads − 1` `worker_threads` that read the matrix from one SharedArrayBuffer (no copy when the data already lives in
  * one); each block's statistics come back as a snapshot and are absorbed in row order, so the result is
  * bit-identical to the single-thread path for any number of threads.
  */
@@ -41,33 +41,58 @@ export async function evaluateParallel(kind: 'logits' | 'probs', matrix: Matrix,
   const waiting = new Map<number, AccumulatorSnapshot>();
   let next = 0;
   let firstError: { block: number; error: Error } | null = null;
+  const record = (block: number, error: Error): void => {
+    const f = firstError as { block: number; error: Error } | null;
+    if (f === null || block < f.block) firstError = { block, error };
+  };
+  const absorbReady = (): void => {
+    // absorb in row order as soon as the next block is in (keeps memory bounded)
+    for (let s = waiting.get(next); s !== undefined; s = waiting.get(next)) {
+      if (firstError === null) acc.absorb(s);
+      waiting.delete(next);
+      next++;
+      opts.onProgress?.(Math.min(1, (next * BLOCK_ROWS) / matrix.rows));
+    }
+  };
   const runOne = (w: number): Promise<void> => new Promise((resolve) => {
     const mine: number[] = [];
     for (let j = w; j < blocks; j += threads) mine.push(j);
     const task: WorkerTask = { kind, type: mem.type, buffer: mem.buffer, byteOffset: mem.byteOffset, rows: matrix.rows, cols: matrix.cols, labels, ids: [...ids], options, blocks: mine };
     const worker = startWorker('metrics-worker', task);
     const fail = (block: number, error: Error): void => {
-      if (firstError === null || block < firstError.block) firstError = { block, error };
+      record(block, error);
       void worker.terminate();
       resolve();
     };
     worker.on('message', (reply: WorkerReply) => {
       if (reply.kind === 'block') {
         waiting.set(reply.block, reply.snapshot);
-        // absorb in row order as soon as the next block is in (keeps memory bounded)
-        for (let s = waiting.get(next); s !== undefined; s = waiting.get(next)) {
-          if (firstError === null) acc.absorb(s);
-          waiting.delete(next);
-          next++;
-          opts.onProgress?.(Math.min(1, (next * BLOCK_ROWS) / matrix.rows));
-        }
+        absorbReady();
       } else if (reply.kind === 'error') fail(reply.block, rebuildError(reply.error));
       else { void worker.terminate(); resolve(); }
     });
     worker.on('error', (e) => fail(mine[0] ?? 0, e));
     worker.on('exit', () => resolve());
   });
-  await Promise.all(Array.from({ length: threads }, (_, w) => runOne(w)));
+  // workers take shares 1..threads−1; the calling thread computes share 0 meanwhile (the same per-block code)
+  const workers = Promise.all(Array.from({ length: threads - 1 }, (_, w) => runOne(w + 1)));
+  for (let j = 0; j < blocks; j += threads) {
+    const start = j * BLOCK_ROWS;
+    const end = Math.min(matrix.rows, start + BLOCK_ROWS);
+    const chunk: Matrix = { data: matrix.data.subarray(start * matrix.cols, end * matrix.cols), rows: end - start, cols: matrix.cols };
+    // a fresh accumulator per block: a snapshot shares the accumulator's arrays until it is absorbed
+    const own = new MetricAccumulator(ids, matrix.cols, options);
+    try {
+      if (kind === 'logits') own.addLogits(chunk, labels, start);
+      else own.addProbs(chunk, labels, start);
+    } catch (e) {
+      record(j, e instanceof Error ? e : new Error(String(e)));
+      break;
+    }
+    waiting.set(j, own.snapshot());
+    absorbReady();
+  }
+  await workers;
   const err = firstError as { block: number; error: Error } | null;
   if (err !== null) throw err.error;
   if (next !== blocks) throw new Error(`evaluateParallel: ${blocks - next} blocks were not evaluated`);

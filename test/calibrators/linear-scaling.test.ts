@@ -116,14 +116,14 @@ describe('VS / MS / Dirichlet on fixture G (calibrators.md §3.1, §4.4)', () =>
     expect(mean / q.length).toBeLessThan(0.02);
   });
 
-  it('full K×K fits above maxClasses (default 128) are refused with E_TOO_LARGE; the option lifts it', () => {
-    const K = 130, N = 4;
+  it('full K×K fits above maxClasses (default 1024) are refused with E_TOO_LARGE; the option lifts it', () => {
+    const K = 1025, N = 4;
     const data = { logits: { data: Float64Array.from({ length: N * K }, (_, i) => Math.sin(i)), rows: N, cols: K }, labels: Int32Array.of(0, 1, 2, 3) };
     for (const spec of [matrixScaling, dirichletFull, dirichletOdir]) {
       let err: unknown = null;
       try { spec.fit(data, {}, ctx); } catch (e) { err = e; }
-      expect(isCalibraError(err, 'E_TOO_LARGE') && err.fix).toMatch(/maxClasses=130/);
-      expect(spec.fit(data, { maxClasses: 130, maxIterations: 2 }, ctx).model.numClasses).toBe(K);
+      expect(isCalibraError(err, 'E_TOO_LARGE') && err.fix).toMatch(/maxClasses=1025/);
+      expect(spec.fit(data, { maxClasses: 1025, maxIterations: 2 }, ctx).model.numClasses).toBe(K);
     }
   });
 

@@ -7,12 +7,12 @@ import { memoryIo } from '../../src/cli/io.js';
 import { encodeNpy } from '../../src/data/npy.js';
 import { Rng } from '../../src/math/rng.js';
 
-// ms / dirichlet / dirichlet-odir refuse K > maxClasses (128) with E_TOO_LARGE; with 150 validation samples the
+// ms / dirichlet / dirichlet-odir refuse K > maxClasses (default 1024) with E_TOO_LARGE; with 150 validation samples the
 // default method list already leaves them out for their K² + K parameters (exit 0, a "skipped" line naming the
 // count); asked for by name they fail (exit 1).
 describe('calibra compare with more classes than ms/dirichlet accept', () => {
   const dir = mkdtempSync(join(tmpdir(), 'calibra-compare-skip-'));
-  const K = 130;
+  const K = 1025;
   for (const [name, n, seed] of [['val', 150, 1], ['test', 60, 2]] as const) {
     const rng = new Rng(seed);
     const z = new Float32Array(n * K);
@@ -30,10 +30,10 @@ describe('calibra compare with more classes than ms/dirichlet accept', () => {
   it('skips them with the default method list and exits 0', async () => {
     const io = memoryIo();
     const code = await runCli(base, io);
-    expect(io.err()).toMatch(/calibra compare: ms skipped: 17030 parameters for 150 validation samples/);
-    expect(io.err()).toMatch(/calibra compare: dirichlet skipped: 17030 parameters/);
+    expect(io.err()).toMatch(/calibra compare: ms skipped: 1051650 parameters for 150 validation samples/);
+    expect(io.err()).toMatch(/calibra compare: dirichlet skipped: 1051650 parameters/);
     expect(io.err()).not.toMatch(/failed/);
-    expect(io.out()).toMatch(/\bms +- +skipped: 17030 parameters/);
+    expect(io.out()).toMatch(/\bms +- +skipped: 1051650 parameters/);
     expect(io.out()).not.toMatch(/failed/);
     expect(code).toBe(0);
   });

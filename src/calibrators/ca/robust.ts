@@ -105,9 +105,10 @@ export function trainRobust(shape: NetShape, d: CaTrainData, opts: CaOptions, ho
   let window = 0, windowN = 0;
   for (let step = 1; step <= opts.steps; step++) {
     if (at + B > order.length) { order = rng.shuffle(order); at = 0; }
-    window += batchLossGrad(shape, params, d, order, at, at + B, opts, ws, grad, penalty);
+    const batchLoss = batchLossGrad(shape, params, d, order, at, at + B, opts, ws, grad, penalty);
+    window += batchLoss;
     windowN++;
-    stepLosses.push(window / windowN);
+    stepLosses.push(batchLoss);
     at += B;
     adam.step(params, grad);
     if (step % opts.evalEvery === 0 || step === opts.steps) {
@@ -128,7 +129,7 @@ export function trainRobust(shape: NetShape, d: CaTrainData, opts: CaOptions, ho
   }
   params.set(bestParams);
   const rescale = opts.rescale === 'nll' && selectedStep > 0 ? rescaleByNll(shape, params, d) : 1;
-  if (rescale !== 1 && shape.head === 'sigmoid') warnings.push('robust mode: rescale=nll needs head exp or clamp; the sigmoid head is left as trained');
+  if (opts.rescale === 'nll' && selectedStep > 0 && shape.head === 'sigmoid') warnings.push('robust mode: rescale=nll needs head exp or clamp; the sigmoid head is left as trained');
   const guarded = ws.guard[0] as number;
   if (guarded > 0) warnings.push(guardedWarning(guarded));
   if (!converged) warnings.push(`robust mode: held-out ${select} still improving at the last of ${opts.steps} steps; raise steps`);

@@ -76,7 +76,7 @@ export function fitCa(data: LabelledInput, raw: RawOptions, ctx: FitContext, hoo
 
 /**
  * The registered `ca` spec (input: views). Options: mode, loss, weighting, head, viewsUsed, k, hidden, lr,
- * epochs, steps, evalEvery, penalty, batchSize, seed, holdout, select (see docs/ca.md).
+ * epochs, steps, evalEvery, penalty, batchSize, seed, holdout, select, seRule, rescale (see docs/ca.md).
  */
 export const caSpec: CalibratorSpec = {
   id: CA_ID,

@@ -4,6 +4,7 @@
  */
 import { CalibraError } from '../../errors.js';
 import { foldName, nearestNames } from '../../suggest.js';
+import { guardedSpec } from './checks.js';
 import type { CalibratorSpec } from './types.js';
 import { uncalibrated } from '../scaling/uncalibrated.js';
 import { temperatureScaling } from '../scaling/temperature.js';
@@ -75,14 +76,16 @@ export const METHOD_ALIASES: Readonly<Record<string, string>> = {
 
 /**
  * The spec registered under `id`, its alias ({@link METHOD_ALIASES}) or either in another case. Throws
- * CalibraError E_OPTION with the nearest ids ("did you mean") and the known ids when there is none.
+ * CalibraError E_OPTION with the nearest ids ("did you mean") and the known ids when there is none. The spec
+ * checks its arguments (`guardedSpec`): wrong shapes and nested arrays are CalibraErrors, options default to {}.
  * Cost: O(number of methods + aliases).
  * @example getCalibrator('isotonic').title // "Isotonic regression (PAV, scikit-learn semantics)"
  * @example getCalibrator('Temperature').id // "ts"
  */
 export function getCalibrator(id: string): CalibratorSpec {
+  if (typeof id !== 'string') throw new CalibraError('E_OPTION', `the method id must be a string (got ${typeof id})`, { fix: "e.g. getCalibrator('ts')" });
   const exact = calibratorSpecs.find((s) => s.id === id);
-  if (exact !== undefined) return exact;
+  if (exact !== undefined) return guardedSpec(exact);
   const folded = foldName(id);
   const target = calibratorSpecs.find((s) => foldName(s.id) === folded)?.id ?? METHOD_ALIASES[folded];
   const spec = target === undefined ? undefined : calibratorSpecs.find((s) => s.id === target);
@@ -92,5 +95,5 @@ export function getCalibrator(id: string): CalibratorSpec {
     const hint = near.length > 0 ? `did you mean ${[...new Set(near)].map((n) => `'${n}'`).join(' or ')}? ` : '';
     throw new CalibraError('E_OPTION', `unknown calibration method '${id}'`, { fix: `${hint}known methods: ${ids.join(', ')} (aliases such as temperature, vector, matrix, isotonic-regression, histogram-binning work too)` });
   }
-  return spec;
+  return guardedSpec(spec);
 }

@@ -8,7 +8,7 @@
  * - `dirichlet-odir`: Full with ODIR, λ/(K(K−1))·Σ_{i≠j} W_ij² + μ/K·Σ b² (the paper form: no reference
  *   row, penalty on the whole [W | b]); `normalise=false` gives the unnormalised Keras form.
  * None preserves the argmax. Cost per L-BFGS evaluation O(N·K²) (Full, ODIR) or O(N·K) (Diag); Full and ODIR
- * refuse K above `maxClasses` (default 128) with E_TOO_LARGE unless the option is raised.
+ * refuse K above `maxClasses` (default 1024) with E_TOO_LARGE unless the option is raised.
  */
 import { checkFullSize, fitLinearSoftmax, loadLinearModel, LinearSoftmaxModel, type LinearLayout, type LinearPenalty } from './linear-softmax.js';
 import { checkLabelled } from '../core/checks.js';
@@ -19,9 +19,9 @@ type Variant = 'full' | 'diag' | 'odir';
 interface DirichletOptions { lambda: number; mu: number; target: 'zero' | 'identity'; normalise: boolean; maxIterations: number; maxClasses: number }
 
 const DEFAULTS: Record<Variant, Readonly<Record<string, string | number | boolean>>> = {
-  full: { lambda: 0, target: 'zero', normalise: true, maxIterations: 1000, maxClasses: 128 },
+  full: { lambda: 0, target: 'zero', normalise: true, maxIterations: 1000, maxClasses: 1024 },
   diag: { lambda: 0, target: 'zero', normalise: true, maxIterations: 1000 },
-  odir: { lambda: 0.01, mu: 0.01, normalise: true, maxIterations: 1000, maxClasses: 128 },
+  odir: { lambda: 0.01, mu: 0.01, normalise: true, maxIterations: 1000, maxClasses: 1024 },
 };
 const IDS: Record<Variant, string> = { full: 'dirichlet', diag: 'dirichlet-diag', odir: 'dirichlet-odir' };
 

@@ -11,6 +11,7 @@
  */
 import { CalibraError } from '../../errors.js';
 import { resolveMaxBytes } from '../../data/limits.js';
+import { linearSoftmaxKernel, type LinearSoftmaxKernel } from '../../math/dense-kernel.js';
 import { minimizeLbfgs } from '../../math/lbfgs.js';
 import type { Matrix } from '../../math/matrix.js';
 import { checkLogits, outputBuffer } from '../core/checks.js';
@@ -78,12 +79,25 @@ function scores(form: LinearForm, K: number, W: ArrayLike<number>, b: ArrayLike<
 /**
  * The objective of {@link fitLinearSoftmax} on precomputed features X (N×K row-major): writes the analytic
  * gradient into `g` and returns mean NLL + penalty. Parameters are [W (K or K×K), b (K)]. Cost O(N·K) or O(N·K²).
+ * With a native `kernel` (full form only; src/math/dense-kernel.ts) the sums come from its GEMMs: the same
+ * objective to rounding (about 1e-15 relative; test/math/dense-kernel.test.ts), not the same bits.
  */
 export function linearSoftmaxObjective(
   X: Float64Array, labels: Int32Array, K: number, form: LinearForm, penalty: LinearPenalty,
+  kernel: LinearSoftmaxKernel | null = null,
 ): (th: Float64Array, g: Float64Array) => number {
   const N = labels.length;
   const nW = form === 'diag' ? K : K * K;
+  if (kernel !== null && form === 'full') {
+    const gW = new Float64Array(nW);
+    const gb = new Float64Array(K);
+    return (th: Float64Array, g: Float64Array): number => {
+      const nll = kernel.evaluate(th.subarray(0, nW), th.subarray(nW), gW, gb);
+      for (let i = 0; i < nW; i++) g[i] = (gW[i] as number) / N;
+      for (let k = 0; k < K; k++) g[nW + k] = (gb[k] as number) / N;
+      return nll / N + addPenalty(form, K, th, g, penalty);
+    };
+  }
   const s = new Float64Array(K);
   const block = new Float64Array(4 * K);
   return (th: Float64Array, g: Float64Array): number => {
@@ -123,14 +137,25 @@ export function fitLinearSoftmax(
   opts: { readonly maxIterations: number; readonly gradientTolerance?: number },
 ): LinearFit {
   const { rows: N, cols: K } = logits;
-  const X = new Float64Array(N * K);
-  const row = new Float64Array(K);
-  for (let r = 0; r < N; r++) { featuresRow(logits.data, K, r, mode, row); X.set(row, r * K); }
+  // float64 logits are their own features (read only): no N×K copy (400 MB at 50 000 × 1 000)
+  const inPlace = mode === 'logits' && logits.data instanceof Float64Array;
+  const X = inPlace ? (logits.data as Float64Array).subarray(0, N * K) : new Float64Array(N * K);
+  if (!inPlace) {
+    const row = new Float64Array(K);
+    for (let r = 0; r < N; r++) { featuresRow(logits.data, K, r, mode, row); X.set(row, r * K); }
+  }
   const nW = form === 'diag' ? K : K * K;
   const theta = new Float64Array(nW + K);
   for (let k = 0; k < K; k++) theta[form === 'diag' ? k : k * K + k] = 1;
-  const objective = linearSoftmaxObjective(X, labels, K, form, penalty);
-  const r = minimizeLbfgs(objective, theta, { maxIterations: opts.maxIterations, gradientTolerance: opts.gradientTolerance ?? 1e-9 });
+  // full W: the GEMM kernel when one is registered and the problem pays for it (O(N·K²) per evaluation)
+  const kernel = form === 'full' ? linearSoftmaxKernel(X, labels, N, K) : null;
+  const objective = linearSoftmaxObjective(X, labels, K, form, penalty, kernel);
+  let r: ReturnType<typeof minimizeLbfgs>;
+  try {
+    r = minimizeLbfgs(objective, theta, { maxIterations: opts.maxIterations, gradientTolerance: opts.gradientTolerance ?? 1e-9 });
+  } finally {
+    kernel?.dispose();
+  }
   const W = r.x.slice(0, nW), b = r.x.slice(nW);
   fixGauge(form, K, W, b, penalty);
   const warnings: string[] = [];
@@ -255,10 +280,11 @@ export function fullFitBytes(K: number): number {
 const MAX_TYPED_LENGTH = 2 ** 32 - 1;
 
 /**
- * Refuses a full K×K fit above `maxClasses` (E_TOO_LARGE): its cost is O(N·K²) per L-BFGS evaluation, hours
- * at K = 1000 in a single thread. The fix names the option that lifts the limit, but only when lifting it
- * can work: a fit whose optimiser memory is over the memory limit (`CALIBRA_MAX_BYTES`, default 2 GiB) or
- * over the engine's array length is refused whatever `maxClasses` says, and the fix says so.
+ * Refuses a full K×K fit above `maxClasses` (E_TOO_LARGE; default 1024): its cost is O(N·K²) per L-BFGS
+ * evaluation and K² parameters (K = 1000 at N = 50 000: minutes with the native GEMM kernel of the CLI and
+ * calibra/node, hours in the browser's pure-JS loops). The fix names the option that lifts the limit, but
+ * only when lifting it can work: a fit whose optimiser memory is over the memory limit (`CALIBRA_MAX_BYTES`,
+ * default 2 GiB) or over the engine's array length is refused whatever `maxClasses` says, and the fix says so.
  */
 export function checkFullSize(method: string, K: number, maxClasses: number): void {
   const bytes = fullFitBytes(K);

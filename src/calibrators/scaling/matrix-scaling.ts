@@ -3,7 +3,7 @@
  * `q = softmax(W z + b)`, fitted by mean NLL + λ·Σ (W − W0)² + λ_b·Σ b² (calibrators.md §3) with L-BFGS.
  * `target=zero` with λ_b = 0 is sklearn's multinomial LogisticRegression with C = 1/(2λN).
  * Does not preserve the argmax. Cost per L-BFGS evaluation O(N·K²); K² parameters, so K above `maxClasses`
- * (default 128) is refused with E_TOO_LARGE unless the option is raised.
+ * (default 1024) is refused with E_TOO_LARGE unless the option is raised.
  */
 import { checkFullSize, fitLinearSoftmax, loadLinearModel, LinearSoftmaxModel, type LinearLayout } from './linear-softmax.js';
 import { checkLabelled } from '../core/checks.js';
@@ -11,7 +11,7 @@ import { storedOptions } from '../core/options.js';
 import type { CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from '../core/types.js';
 import { readScalingOptions } from './vector-scaling.js';
 
-const MS_DEFAULTS = { lambda: 0, lambdaBias: 0, target: 'identity', maxIterations: 1000, maxClasses: 128 } as const;
+const MS_DEFAULTS = { lambda: 0, lambdaBias: 0, target: 'identity', maxIterations: 1000, maxClasses: 1024 } as const;
 const MS_LAYOUT: LinearLayout = { method: 'ms', form: 'full', mode: 'logits' };
 
 /** Matrix scaling spec (id `ms`). */

@@ -148,7 +148,7 @@ export const applyCommand: Command = {
       io.stdout(`wrote ${termSafe(out)} (${rows} rows × ${model.numClasses} classes, streamed)\n`);
       return 0;
     }
-    const input = loadInput(args, NAME, { labels: 'none' });
+    const input = loadInput(args, NAME, { labels: 'none', shared: (threadsFlag ?? 1) > 1 });
     const calInput: CalibrationInput = calibrationInput(input);
     const tFile = getValue(args, 'temperatures');
     // the thread pool is loaded only when asked for (it pulls in worker_threads)

@@ -54,10 +54,10 @@ export function inputChoice(args: ParsedArgs, command: string, prefix = ''): { k
 
 /**
  * Loads exactly one of --logits / --probs / --views (with the given prefix) and, when `labelsRequired` or
- * given, --labels. Labels from a views file are used unless --labels is also given. Errors: E_USAGE naming
+ * given, --labels (`shared`: logits in a SharedArrayBuffer, for worker threads). Labels from a views file are used unless --labels is also given. Errors: E_USAGE naming
  * the options, plus the data layer's errors naming the file. Cost: O(file sizes).
  */
-export function loadInput(args: ParsedArgs, command: string, opts: { prefix?: string; labels: 'required' | 'optional' | 'none' }): LoadedInput {
+export function loadInput(args: ParsedArgs, command: string, opts: { prefix?: string; labels: 'required' | 'optional' | 'none'; shared?: boolean }): LoadedInput {
   const keys = inputKeys(opts.prefix);
   const { kind, file } = inputChoice(args, command, opts.prefix);
   const labelsFile = getValue(args, keys.labels);
@@ -71,7 +71,8 @@ export function loadInput(args: ParsedArgs, command: string, opts: { prefix?: st
     }
     return { logits: v.original, views: v.views, labels, source: file, kind: 'views' };
   }
-  const given = kind === 'logits' ? { logits: loadLogits(file, csv) } : probabilityInput(loadProbs(file, csv));
+  // shared: .npy logits go straight into a SharedArrayBuffer that worker threads read without a copy
+  const given = kind === 'logits' ? { logits: loadLogits(file, { ...csv, shared: opts.shared === true }) } : probabilityInput(loadProbs(file, { ...csv, shared: opts.shared === true }));
   const logits = given.logits;
   if (labelsFile === undefined) {
     if (opts.labels === 'required') throw new CalibraError('E_USAGE', `missing --${keys.labels}`, { where: `calibra ${command}`, fix: `add --${keys.labels} FILE (integer labels or one-hot)` });

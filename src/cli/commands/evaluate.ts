@@ -105,7 +105,10 @@ async function evaluateFiles(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
   if (labelsFile === undefined) throw new CalibraError('E_USAGE', 'missing --labels', { where: `calibra ${NAME}`, fix: 'add --labels FILE (integers or one-hot)' });
   const preset = getValue(args, 'preset');
   const listed = metricListValue(args) ?? [];
-  const ids = [...new Set([...(preset !== undefined || listed.length === 0 ? presetMetricIds(preset ?? 'default') : []), ...listed])];
+  const asked = [...new Set([...(preset !== undefined || listed.length === 0 ? presetMetricIds(preset ?? 'default') : []), ...listed])];
+  // the table shows mean confidence next to accuracy: the two numbers a reader compares first
+  const table = (getValue(args, 'format') ?? 'table') === 'table';
+  const ids = table && asked.includes('accuracy') && !asked.includes('confidence') ? asked.flatMap((id) => (id === 'accuracy' ? ['accuracy', 'confidence'] : [id])) : asked;
   const specs = parseMetricIds(ids);
   const edgesText = getValue(args, 'edges') ?? 'right';
   if (!(EDGE_RULES as readonly string[]).includes(edgesText)) throw new CalibraError('E_USAGE', `unknown edge rule ${JSON.stringify(edgesText)}`, { where: `calibra ${NAME}`, fix: `use one of ${EDGE_RULES.join(', ')}` });
@@ -193,7 +196,10 @@ function formatTable(r: Loaded & { ids: readonly string[] }): string {
   });
   const widths = head.map((h, j) => Math.max(h.length, ...rows.map((row) => (row[j] as string).length)));
   const line = (cells: readonly string[]): string => cells.map((c, j) => (j === 0 ? c.padEnd(widths[j] as number) : c.padStart(widths[j] as number))).join('  ').trimEnd();
-  const title = `n = ${r.n}, classes = ${r.classes}${r.intervals !== null ? ' (percentile bootstrap intervals)' : ''}`;
+  const acc = r.point['accuracy'];
+  const conf = r.point['confidence'];
+  const gap = acc !== undefined && conf !== undefined && Number.isFinite(acc) && Number.isFinite(conf) ? `; accuracy ${acc.toFixed(4)}, mean confidence ${conf.toFixed(4)}: ${conf > acc ? 'over' : 'under'}-confident by ${Math.abs(conf - acc).toFixed(4)}` : '';
+  const title = `n = ${r.n}, classes = ${r.classes}${gap}${r.intervals !== null ? ' (percentile bootstrap intervals)' : ''}`;
   return [title, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''].join('\n');
 }
 
