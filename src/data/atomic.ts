@@ -152,13 +152,16 @@ export function createAtomicWriter(file: string, opts: WriteOptions = {}): Atomi
   removeStaleTemps(dir);
   const tempPath = path.join(dir, `.${path.basename(target)}.calibra-tmp-${process.pid}-${HOST_TAG}${randomBytes(4).toString('hex')}`);
   let fd: number;
+  // The handlers go in before the temporary file exists: a signal that arrives between its creation and
+  // the handlers would otherwise take the default action and leave the file behind.
+  installHandlers();
+  live.add(tempPath);
   try {
     fd = fs.openSync(tempPath, 'wx', 0o644);
   } catch (e) {
+    live.delete(tempPath);
     throw ioError(e, file, 'create a temporary file in the output folder');
   }
-  live.add(tempPath);
-  installHandlers();
   let open = true;
   // The handlers stay installed after the write: a signal that arrived during a synchronous write is
   // still pending and is dispatched only on a later turn of the event loop; removing the handlers would
