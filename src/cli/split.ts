@@ -114,6 +114,8 @@ export interface PlannedPrediction {
   readonly predictSeconds: number;
   /** Labels of the rows of `probs`. */
   readonly labels: Int32Array;
+  /** Whether the fit (every fold's, under cross-validation) converged. */
+  readonly converged: boolean;
 }
 
 function asLabelled(x: RowsInput): LabelledInput {
@@ -136,7 +138,7 @@ export function planPredict(spec: CalibratorSpec, options: RawOptions, plan: Fit
     const fit = spec.fit(asLabelled(plan.fit), options, { seed, ...(onProgress !== undefined ? { onProgress } : {}) });
     const t1 = performance.now();
     const probs = fit.model.predictProba(asInput(plan.test));
-    return { probs, preservesArgmax: fit.model.preservesArgmax, warnings: fit.warnings, fitSeconds: (t1 - t0) / 1000, predictSeconds: (performance.now() - t1) / 1000, labels: plan.test.labels as Int32Array };
+    return { probs, preservesArgmax: fit.model.preservesArgmax, warnings: fit.warnings, fitSeconds: (t1 - t0) / 1000, predictSeconds: (performance.now() - t1) / 1000, labels: plan.test.labels as Int32Array, converged: fit.converged };
   }
   const { data, folds, k } = plan;
   const n = data.logits.rows;
@@ -146,6 +148,7 @@ export function planPredict(spec: CalibratorSpec, options: RawOptions, plan: Fit
   let fitSeconds = 0;
   let predictSeconds = 0;
   let preservesArgmax = true;
+  let converged = true;
   for (let f = 0; f < k; f++) {
     const train = rowsWhere(n, (i) => folds[i] !== f);
     const held = rowsWhere(n, (i) => folds[i] === f);
@@ -156,8 +159,9 @@ export function planPredict(spec: CalibratorSpec, options: RawOptions, plan: Fit
     predictSeconds += (performance.now() - t1) / 1000;
     fitSeconds += (t1 - t0) / 1000;
     preservesArgmax = preservesArgmax && fit.model.preservesArgmax;
+    converged = converged && fit.converged;
     for (const w of fit.warnings) warnings.add(w);
     held.forEach((r, j) => { for (let c = 0; c < K; c++) out[r * K + c] = p.data[j * K + c] as number; });
   }
-  return { probs: { data: out, rows: n, cols: K }, preservesArgmax, warnings: [...warnings], fitSeconds, predictSeconds, labels: data.labels as Int32Array };
+  return { probs: { data: out, rows: n, cols: K }, preservesArgmax, warnings: [...warnings], fitSeconds, predictSeconds, labels: data.labels as Int32Array, converged };
 }

@@ -5,40 +5,7 @@
  * Quirks are kept on purpose and named. Edges are numpy `linspace(0, 1, B + 1)` values, i.e. `i * (1/B)`.
  */
 import type { FloatArray, Matrix } from '../math/matrix.js';
-
-/** numpy linspace(0, 1, bins + 1)[i]: i * (1/bins), last edge exactly 1. */
-function linspaceEdge(i: number, bins: number): number {
-  return i === bins ? 1 : i * (1 / bins);
-}
-
-/** `_ECELoss` bin: e_b < s ≤ e_{b+1}; -1 for s ≤ 0 (in no bin, still counted in N). */
-function guoBin(s: number, bins: number): number {
-  let b = Math.min(Math.max(Math.floor(s * bins), 0), bins - 1);
-  while (b > 0 && s <= linspaceEdge(b, bins)) b--;
-  while (b < bins - 1 && s > linspaceEdge(b + 1, bins)) b++;
-  if (!(s > linspaceEdge(b, bins)) || s > 1) return -1;
-  return b;
-}
-
-/** `np.digitize(s, linspace(0,1,bins+1)[1:-1])`: number of inner edges ≤ s (left-closed bins). */
-function digitizeBin(s: number, bins: number): number {
-  let b = Math.min(Math.max(Math.floor(s * bins), 0), bins - 1);
-  while (b > 0 && s < linspaceEdge(b, bins)) b--;
-  while (b < bins - 1 && s >= linspaceEdge(b + 1, bins)) b++;
-  return b;
-}
-
-/** Σ over non-empty groups: 'sum' Σ (n_b/N)|gap|, 'max' max (n_b/N)|gap|. */
-function combine(count: Float64Array, sumConf: Float64Array, sumCorrect: Float64Array, n: number, how: 'sum' | 'max'): number {
-  let acc = 0;
-  for (let b = 0; b < count.length; b++) {
-    const c = count[b] as number;
-    if (c <= 0) continue;
-    const v = (Math.abs((sumCorrect[b] as number) / c - (sumConf[b] as number) / c) * c) / n;
-    acc = how === 'sum' ? acc + v : Math.max(acc, v);
-  }
-  return acc;
-}
+import { combine, digitizeBin, guoBin } from './linspace-bins.js';
 
 /**
  * `ca_paper.ece`: `_ECELoss(n_bins=25)`: bins (e_b, e_{b+1}] with linspace edges; confidence 0 is in no bin

@@ -7,6 +7,7 @@
 import { CalibraError } from '../errors.js';
 import type { FloatArray, Matrix } from '../math/matrix.js';
 import { addClasswiseRow, addToBins, conditionalError, equalMassError, groupError, meanGroupError, stableOrder, type BinnedStats, type EdgeRule } from './binning.js';
+import { netcalAce } from './netcal.js';
 import { caPaperAce, caPaperEce, caPaperKs, caPaperMce, caPaperSceAddRow, caPaperSceFinish } from './ca-paper.js';
 import { parseMetricId, type MetricSpec } from './ids.js';
 import { kdeEce, mmce, smece } from './kernel.js';
@@ -288,6 +289,7 @@ export function computeMetrics(specs: readonly MetricSpec[], ctx: MetricContext)
       case 'ca_paper.ace': v = caPaperAce(sm().confidences, sm().correct, b); break;
       case 'ca_paper.mce': v = caPaperMce(sm().confidences, sm().correct, b); break;
       case 'ca_paper.ks': v = caPaperKs(sm().confidences, sm().correct); break;
+      case 'netcal.ace': v = netcalAce(sm().confidences, sm().correct, b); break;
       default: throw new CalibraError('E_OPTION', `metric ${s.id} has no implementation`, { where: 'metrics' });
     }
     out[s.id] = v;

@@ -59,6 +59,7 @@ export const METRICS: readonly MetricInfo[] = [
   info('ca_paper.bs', 'sums', 'CA code `brier_score`: top-label Brier mean (c − a)²', 'Liu et al. 2024 (CA), all_metrics.py'),
   info('ca_paper.auc', 'samples', 'CA code: roc_auc_score(correctness, confidence)', 'Liu et al. 2024 (CA), all_metrics.py'),
   info('ca_paper.ks', 'samples', 'CA code KS with swapped arguments: max(Σ_wrong c / N, |acc − mean c|)', 'Liu et al. 2024 (CA), all_metrics.py'),
+  info('netcal.ace', 'samples', 'netcal ACE: unweighted mean of |acc_b − conf_b| over the non-empty equal-width bins (linspace edges, [lo, hi), confidences clipped to [ε, 1 − ε])', 'Neumann et al. 2018; netcal netcal.metrics.ACE', 10),
   info('ca_paper.sce', 'ca-sce', 'CA code `compute_sce`: class-wise ECE, 25 bins (lo, hi] on linspace edges, mean over K', 'Liu et al. 2024 (CA), all_metrics.py', 25),
 ];
 

@@ -2,7 +2,7 @@
  * Issue 3 "Done means": on an overconfident model's held-out logits (an MLP trained long on Fashion-MNIST,
  * test/fixtures/overconfident/README.md), every registered method fitted on the validation half lowers the
  * test NLL or the test ECE against the uncalibrated softmax. Views-based methods (ca) need views and are
- * covered by their own tests. Measured (docs/calibrators-binning.md): histogram, bbq and pts lower only ECE
+ * covered by their own tests. Measured (docs/calibrators-binning.md): histogram and bbq lower only ECE (pts did too while it started at T = 1; from TS it lowers both)
  * (binning gives some classes probability 0 or near it, which NLL punishes); all the others lower both.
  */
 import { describe, expect, it } from 'vitest';

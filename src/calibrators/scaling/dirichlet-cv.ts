@@ -54,7 +54,7 @@ export function crossValidateOdir(
       let total = 0;
       for (const s of splits) {
         const model = dirichletOdir.fit({ logits: takeRows(data.logits, s.train), labels: takeLabels(data.labels, s.train) },
-          { lambda, mu, maxIterations: opts.maxIterations ?? 1000, maxClasses: Math.max(K, 2) }, { seed: opts.seed }).model;
+          { lambda, mu, maxIterations: opts.maxIterations ?? 5000, maxClasses: Math.max(K, 2) }, { seed: opts.seed }).model;
         const q = model.predictProba({ logits: takeRows(data.logits, s.test) }).data;
         let nll = 0;
         for (let i = 0; i < s.test.length; i++) nll -= Math.log(Math.max(q[i * K + (data.labels[s.test[i] as number] as number)] as number, 1e-300));

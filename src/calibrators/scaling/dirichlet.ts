@@ -19,9 +19,9 @@ type Variant = 'full' | 'diag' | 'odir';
 interface DirichletOptions { lambda: number; mu: number; target: 'zero' | 'identity'; normalise: boolean; maxIterations: number; maxClasses: number }
 
 const DEFAULTS: Record<Variant, Readonly<Record<string, string | number | boolean>>> = {
-  full: { lambda: 0, target: 'zero', normalise: true, maxIterations: 1000, maxClasses: 1024 },
-  diag: { lambda: 0, target: 'zero', normalise: true, maxIterations: 1000 },
-  odir: { lambda: 0.01, mu: 0.01, normalise: true, maxIterations: 1000, maxClasses: 1024 },
+  full: { lambda: 0, target: 'zero', normalise: true, maxIterations: 5000, maxClasses: 1024 },
+  diag: { lambda: 0, target: 'zero', normalise: true, maxIterations: 5000 },
+  odir: { lambda: 0.01, mu: 0.01, normalise: true, maxIterations: 5000, maxClasses: 1024 },
 };
 const IDS: Record<Variant, string> = { full: 'dirichlet', diag: 'dirichlet-diag', odir: 'dirichlet-odir' };
 

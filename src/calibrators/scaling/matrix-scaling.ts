@@ -11,7 +11,7 @@ import { storedOptions } from '../core/options.js';
 import type { CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from '../core/types.js';
 import { readScalingOptions } from './vector-scaling.js';
 
-const MS_DEFAULTS = { lambda: 0, lambdaBias: 0, target: 'identity', maxIterations: 1000, maxClasses: 1024 } as const;
+const MS_DEFAULTS = { lambda: 0, lambdaBias: 0, target: 'identity', maxIterations: 5000, maxClasses: 1024 } as const;
 const MS_LAYOUT: LinearLayout = { method: 'ms', form: 'full', mode: 'logits' };
 
 /** Matrix scaling spec (id `ms`). */

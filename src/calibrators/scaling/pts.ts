@@ -16,6 +16,7 @@ import { Adam } from '../../math/adam.js';
 import type { Matrix } from '../../math/matrix.js';
 import { topKRow } from '../../math/top-k.js';
 import { Rng } from '../../math/rng.js';
+import { fitTemperature } from './temperature.js';
 import { checkLabelled, checkLogits, outputBuffer } from '../core/checks.js';
 import { checkEnvelope, envelope, type FitDiagnostics } from '../core/envelope.js';
 import { readMatrix, readNumber, readNumberArray, toList, toRows } from '../core/model-fields.js';
@@ -232,9 +233,9 @@ export class PtsModel implements FittedCalibrator {
   }
 }
 
-const PTS_DEFAULTS = { topK: 10, layers: 2, nodes: 5, lr: 1e-3, epochs: 50, batchSize: 256, weightDecay: 0 } as const;
+const PTS_DEFAULTS = { topK: 10, layers: 2, nodes: 5, lr: 1e-3, epochs: 50, batchSize: 256, weightDecay: 0, init: 'ts' } as const;
 
-type PtsOptions = { topK: number; layers: number; nodes: number; lr: number; epochs: number; batchSize: number; weightDecay: number };
+type PtsOptions = { topK: number; layers: number; nodes: number; lr: number; epochs: number; batchSize: number; weightDecay: number; init: 'ts' | 'one' };
 
 function readPtsOptions(raw: RawOptions, K: number): PtsOptions {
   const r = new OptionReader('pts', raw, { ...PTS_DEFAULTS, topK: raw['topK'] === undefined ? Math.min(10, K) : PTS_DEFAULTS.topK });
@@ -246,25 +247,41 @@ function readPtsOptions(raw: RawOptions, K: number): PtsOptions {
     epochs: r.number('epochs', { min: 1, integer: true }),
     batchSize: r.number('batchSize', { min: 1, integer: true }),
     weightDecay: r.number('weightDecay', { min: 0 }),
+    init: r.choice('init', ['ts', 'one'] as const),
   };
   r.finish();
   if (o.topK > K) throw new CalibraError('E_OPTION', `pts: option topK=${o.topK} exceeds the number of classes ${K}`, { where: "option 'topK'", fix: `use topK <= ${K}` });
   return o;
 }
 
-/** Glorot-uniform kernels, zero hidden biases, output bias 1 (so training starts near T = 1; our choice). */
-function initParams(arch: PtsArch, rng: Rng): Float64Array {
+/**
+ * Glorot-uniform hidden kernels, zero hidden biases. `init=ts` (default): output kernel 0 and output bias the
+ * NLL temperature-scaling T, so training starts exactly at TS (PTS generalises TS) and refines from there;
+ * `init=one`: Glorot output kernel and output bias 1 (training starts near T = 1, calibra's earlier default,
+ * which with the default 50 epochs left PTS far from its optimum: test NLL 0.82 vs 0.65 uncalibrated on
+ * test/fixtures/overconfident with seed 0). Our choice; the reference code uses Keras defaults.
+ */
+function initParams(arch: PtsArch, rng: Rng, outputBias: number, zeroOutput: boolean): Float64Array {
   const lay = ptsLayout(arch);
   const p = new Float64Array(lay.total);
   for (let l = 1; l < lay.sizes.length; l++) {
     const nin = lay.sizes[l - 1] as number, nout = lay.sizes[l] as number;
     const lim = Math.sqrt(6 / (nin + nout));
     const wo = lay.W[l - 1] as number;
-    for (let j = 0; j < nin * nout; j++) p[wo + j] = rng.uniform(-lim, lim);
+    const zero = zeroOutput && l === lay.sizes.length - 1;
+    for (let j = 0; j < nin * nout; j++) p[wo + j] = zero ? 0 : rng.uniform(-lim, lim);
   }
-  p[lay.b[lay.b.length - 1] as number] = 1;
+  p[lay.b[lay.b.length - 1] as number] = outputBias;
   return p;
 }
+
+/**
+ * Convergence test of the mini-batch training: the mean epoch loss of the last PTS_WINDOW epochs is within
+ * PTS_TOLERANCE (relative) of the window before. Mini-batch noise alone moves an epoch's loss by ~0.3 % on
+ * test/fixtures/overconfident, so a tighter test would never pass.
+ */
+const PTS_WINDOW = 5;
+const PTS_TOLERANCE = 5e-3;
 
 /** Parameterised temperature scaling spec (id `pts`). */
 export const parameterisedTemperatureScaling: CalibratorSpec = {
@@ -282,7 +299,8 @@ export const parameterisedTemperatureScaling: CalibratorSpec = {
     const row = new Float64Array(o.topK);
     for (let r = 0; r < N; r++) { ptsFeatureRow(data.logits.data, K, r, o.topK, row); features.set(row, r * o.topK); }
     const rng = new Rng(ctx.seed);
-    const params = initParams(arch, rng);
+    const t0 = o.init === 'ts' ? fitTemperature(data.logits, data.labels).temperature : 1;
+    const params = initParams(arch, rng, t0, o.init === 'ts');
     const grad = new Float64Array(params.length);
     const adam = new Adam(params.length, { lr: o.lr });
     const work = new PtsWork(arch, K);
@@ -305,9 +323,12 @@ export const parameterisedTemperatureScaling: CalibratorSpec = {
     const all = order.slice().sort();
     const loss = ptsLossAndGradient(params, arch, features, data.logits, data.labels, all, o.weightDecay, grad, work);
     const warnings: string[] = [];
-    const last = curve[curve.length - 1] as number, prev = curve.length > 1 ? curve[curve.length - 2] as number : Infinity;
-    const converged = Math.abs(prev - last) <= 1e-3 * Math.abs(last);
-    if (!converged) warnings.push(`pts-not-converged: epoch loss still changing (${prev} -> ${last}); raise epochs or lr`);
+    // mini-batch epoch losses are noisy: compare the mean of the last PTS_WINDOW epochs with the window before
+    const w = Math.max(1, Math.min(PTS_WINDOW, Math.floor(curve.length / 2)));
+    const mean = (a: number, b: number): number => { let t = 0; for (let i = a; i < b; i++) t += curve[i] as number; return t / (b - a); };
+    const last = mean(curve.length - w, curve.length), prev = curve.length >= 2 ? mean(curve.length - 2 * w, curve.length - w) : Infinity;
+    const converged = Math.abs(prev - last) <= PTS_TOLERANCE * Math.abs(last);
+    if (!converged) warnings.push(`pts-not-converged: mean epoch loss of the last ${w} epochs still changing (${prev} -> ${last}); raise epochs or lr`);
     if (!Number.isFinite(loss)) throw new CalibraError('E_NUMERIC', 'pts: training diverged (non-finite loss)', { fix: 'lower lr' });
     const diag = { converged, iterations: steps, loss, warnings };
     return { model: new PtsModel(K, arch, params, o, diag, ctx.seed), ...diag, lossCurve: curve };

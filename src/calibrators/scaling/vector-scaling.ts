@@ -8,7 +8,7 @@ import { checkLabelled } from '../core/checks.js';
 import { OptionReader, storedOptions } from '../core/options.js';
 import type { CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from '../core/types.js';
 
-const VS_DEFAULTS = { lambda: 0, lambdaBias: 0, target: 'identity', maxIterations: 1000 } as const;
+const VS_DEFAULTS = { lambda: 0, lambdaBias: 0, target: 'identity', maxIterations: 5000 } as const;
 const VS_LAYOUT: LinearLayout = { method: 'vs', form: 'diag', mode: 'logits' };
 
 /** Parsed VS/MS options (shared shape). */

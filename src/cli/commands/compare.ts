@@ -73,6 +73,8 @@ export interface CompareRow {
   readonly fitSeconds: number;
   readonly predictSeconds: number;
   readonly warnings: readonly string[];
+  /** Whether the fit converged (null when it did not run). An unconverged fit is marked in the table. */
+  readonly converged: boolean | null;
   readonly metrics: Record<string, number> | null;
   readonly error: string | null;
   /** What the verdict resamples (kept only when the comparison was asked for a verdict metric). */
@@ -153,7 +155,7 @@ export function runComparison(entries: readonly CompareEntry[], plans: ComparePl
   entries.forEach((e, i) => {
     const plan = e.spec.input === 'views' ? plans.views : plans.plain;
     if (plan === null) {
-      rows.push({ method: e.label, methodId: e.spec.id, keepsArgmax: e.spec.preservesArgmax, fitSeconds: 0, predictSeconds: 0, warnings: [], metrics: null, error: 'needs --val-views and --test-views' });
+      rows.push({ method: e.label, methodId: e.spec.id, keepsArgmax: e.spec.preservesArgmax, fitSeconds: 0, predictSeconds: 0, warnings: [], converged: null, metrics: null, error: 'needs --val-views and --test-views' });
       return;
     }
     onProgress(i / entries.length, e.label);
@@ -161,13 +163,13 @@ export function runComparison(entries: readonly CompareEntry[], plans: ComparePl
       const p = planPredict(e.spec, e.options, plan, seed, (f) => onProgress((i + Math.min(1, Math.max(0, f)) * 0.9) / entries.length, e.label));
       const all = verdictMetric === undefined ? ids : [...new Set([...ids, verdictMetric, 'accuracy'])];
       rows.push({
-        method: e.label, methodId: e.spec.id, keepsArgmax: p.preservesArgmax, fitSeconds: p.fitSeconds, predictSeconds: p.predictSeconds, warnings: p.warnings,
+        method: e.label, methodId: e.spec.id, keepsArgmax: p.preservesArgmax, fitSeconds: p.fitSeconds, predictSeconds: p.predictSeconds, warnings: p.warnings, converged: p.converged,
         metrics: evaluateMetrics(p.probs, p.labels, all), error: null,
         ...(verdictMetric !== undefined ? { sample: verdictSample(p.probs, p.labels, verdictMetric) } : {}),
       });
     } catch (err) {
       if (!isCalibraError(err)) throw err;
-      rows.push({ method: e.label, methodId: e.spec.id, keepsArgmax: e.spec.preservesArgmax, fitSeconds: 0, predictSeconds: 0, warnings: [], metrics: null, error: `${err.code}: ${err.message}` });
+      rows.push({ method: e.label, methodId: e.spec.id, keepsArgmax: e.spec.preservesArgmax, fitSeconds: 0, predictSeconds: 0, warnings: [], converged: null, metrics: null, error: `${err.code}: ${err.message}` });
     }
   });
   onProgress(1, 'done');
@@ -213,7 +215,7 @@ function fmt(v: number): string {
 /** The rows as an aligned text table (`table`) or a Markdown pipe table (`markdown`). */
 export function formatComparison(rows: readonly CompareRow[], ids: readonly string[], format: 'table' | 'markdown'): string {
   const header = ['method', 'fit_s', ...ids];
-  const body = rows.map((r) => [r.method, r.metrics === null ? '-' : r.fitSeconds.toFixed(2), ...ids.map((id) => (r.metrics === null ? (id === ids[0] ? ((r.error ?? '').startsWith('skipped') ? (r.error ?? '') : `failed: ${r.error ?? ''}`) : '') : fmt(r.metrics[id] as number)))]);
+  const body = rows.map((r) => [r.converged === false ? `${r.method} (not converged)` : r.method, r.metrics === null ? '-' : r.fitSeconds.toFixed(2), ...ids.map((id) => (r.metrics === null ? (id === ids[0] ? ((r.error ?? '').startsWith('skipped') ? (r.error ?? '') : `failed: ${r.error ?? ''}`) : '') : fmt(r.metrics[id] as number)))]);
   if (format === 'markdown') {
     const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
     return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...body.map(line)].join('\n') + '\n';
@@ -283,7 +285,7 @@ export const compareCommand: Command = {
       .map((r) => (methods === undefined && (r.error ?? '').startsWith('E_TOO_LARGE') ? { ...r, error: `skipped: ${r.error ?? ''}` } : r));
     const rows: CompareRow[] = all.map((e) => {
       const why = oversized.get(e.label);
-      if (why !== undefined) return { method: e.label, methodId: e.spec.id, keepsArgmax: e.spec.preservesArgmax, fitSeconds: 0, predictSeconds: 0, warnings: [], metrics: null, error: `skipped: ${why}` };
+      if (why !== undefined) return { method: e.label, methodId: e.spec.id, keepsArgmax: e.spec.preservesArgmax, fitSeconds: 0, predictSeconds: 0, warnings: [], converged: null, metrics: null, error: `skipped: ${why}` };
       return scored.find((r) => r.method === e.label) as CompareRow;
     });
     progress.update(0.99, 'verdict');
@@ -301,6 +303,7 @@ export const compareCommand: Command = {
     for (const r of rows) if (skipped(r)) io.stderr(`calibra compare: ${r.method} ${termSafe(r.error ?? '')}${oversized.has(r.method) ? ' (name it in --methods to run it)' : ''}\n`);
     const failed = rows.filter((r) => r.error !== null && !skipped(r));
     for (const r of failed) io.stderr(`calibra compare: ${r.method} failed: ${termSafe(r.error ?? '')}\n`);
+    for (const r of rows) if (r.converged === false) io.stderr(`calibra compare: ${r.method} did not converge: ${termSafe(r.warnings.join('; ') || 'no detail')}\n`);
     return Promise.resolve(failed.length > 0 ? 1 : 0);
   },
 };

@@ -119,6 +119,7 @@ export const fitCommand: Command = {
     writeFileAtomic(out, text, { force: args.flags.has('force') });
     progress.done();
     if (result.summary !== undefined) io.stderr(`${result.summary}\n`);
+    if (!result.converged) io.stderr(`calibra fit: ${spec.id} did not converge after ${result.iterations} iterations (the model file records fit.converged = false): ${result.warnings.join('; ') || 'no detail'}\n`);
     const params = result.model.toJSON().params;
     const temperature = typeof params['T'] === 'number' ? params['T'] : null;
     if (format === 'json') {
