@@ -174,6 +174,36 @@ describe.runIf(requiresFile(CHROMIUM, 'Chromium', 'chromium'))('in headless Chro
     await page.close();
   });
 
+  it('the example page at 100 classes keeps its width, draws 15-bin diagrams, and explains file:// instead of doing nothing', async () => {
+    const K = 100;
+    const n = 300;
+    const rngLogits = new Float64Array(n * K);
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) { labels[i] = (i * 37) % K; for (let k = 0; k < K; k++) rngLogits[i * K + k] = Math.sin(i * 7.3 + k * 1.1) + (k === labels[i] ? 3 : 0); }
+    const model = serializeModel(calibratorSpecs.find((x) => x.id === 'ts')!.fit({ logits: { data: rngLogits, rows: n, cols: K }, labels }, {}, { seed: 0 }).model);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors = watch(page);
+    await page.goto(`${server.origin}/web/example/index.html`);
+    await page.waitForSelector('body[data-state="ready"]');
+    await page.setInputFiles('#data-file', [
+      { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(model) },
+      { name: 'logits.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeNpy({ shape: [n, K], data: rngLogits })) },
+      { name: 'labels.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeNpy({ shape: [n], data: labels })) },
+    ]);
+    await page.waitForFunction(() => (document.getElementById('data-status')?.textContent ?? '').includes('labels.npy'));
+    await page.click('#calibrate');
+    await page.waitForSelector('body[data-state="calibrated"]');
+    const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    expect(scroll).toBeLessThanOrEqual(client);
+    expect(await page.locator('#charts').textContent()).toContain('15 bins');
+    expect(errors).toEqual([]);
+    const local = await browser.newPage();
+    await local.goto(`file://${join(ROOT, 'web', 'example', 'index.html')}`);
+    expect(await local.locator('#file-banner').textContent()).toMatch(/file:\/\/ address.*python3 -m http\.server/);
+    await local.close();
+    await page.close();
+  });
+
   it('every registered logits method predicts bit-identically in the browser bundle and in Node', async () => {
     const val = { logits: loadLogits(join(EX, 'val_logits.npy')), labels: loadLabels(join(EX, 'val_labels.npy')) };
     const test = sliceRows(loadLogits(join(EX, 'shifted_logits.npy')), 0, 100);

@@ -115,7 +115,7 @@ function renderCharts(logits, probs, labels) {
   if (!labels) { $('charts').innerHTML = '<span class="status">The diagrams need labels.</span>'; return; }
   const before = summarizeProbs(softmax(logits), labels);
   const after = summarizeProbs(probs, labels);
-  const bins = 10;
+  const bins = 15; // the CLI's default (calibra evaluate / report)
   const ece = (s) => {
     const b = reliabilityBins(s.confidences, s.correct, { bins, scheme: 'equal-width' });
     return b.reduce((acc, x) => acc + (x.count > 0 ? (x.count / s.n) * Math.abs(x.accuracy - x.meanConfidence) : 0), 0);

@@ -14,7 +14,7 @@ import { checkpoint, createAtomicWriter, readNpyFileHeader, readNpyChunks, readT
 import { checkOutputs, givenPaths } from '../../data/outputs.js';
 import { arrayToProbs } from '../../data/validate.js';
 import { encodeNpy } from '../../data/npy.js';
-import { getValue, numberValue, parseArgs, requireValue, type ParsedArgs } from '../args.js';
+import { getValue, numberValue, parseArgs, requireValue, type ParsedArgs, choiceValue } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -128,7 +128,13 @@ export const applyCommand: Command = {
   name: NAME,
   usage: USAGE,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { flags: ['force', 'quiet'], values: ['header', 'model', 'logits', 'probs', 'views', 'out', 'temperatures', 'chunk-rows', 'labels', 'threads'] }, NAME);
+    const args = parseArgs(argv, { flags: ['force', 'quiet'], values: ['header', 'model', 'logits', 'probs', 'views', 'out', 'temperatures', 'chunk-rows', 'labels', 'threads', 'format'] }, NAME);
+    const format = choiceValue(args, 'format', NAME, ['table', 'json'], 'table');
+    const say = (rows: number, cols: number, streamed: boolean, temperatures: string | undefined): void => {
+      io.stdout(format === 'json'
+        ? `${JSON.stringify({ out, rows, classes: cols, method: model.method, preservesArgmax: model.preservesArgmax, streamed, ...(temperatures !== undefined ? { temperatures } : {}) }, null, 2)}\n`
+        : `wrote ${termSafe(out)} (${rows} rows × ${cols} classes${streamed ? ', streamed' : ''})${temperatures !== undefined ? ` and ${termSafe(temperatures)}` : ''}\n`);
+    };
     if (getValue(args, 'labels') !== undefined) throw new CalibraError('E_USAGE', 'apply takes no labels', { where: `calibra ${NAME}`, fix: 'drop --labels; use calibra evaluate to score the output' });
     const out = requireValue(args, 'out', NAME);
     const force = args.flags.has('force');
@@ -145,7 +151,7 @@ export const applyCommand: Command = {
     if (npyIo && (chunkRows !== null || size > STREAM_ABOVE_BYTES)) {
       const rows = await applyStreaming(model, args, file, kind, chunkRows ?? 65536, progress);
       progress.done();
-      io.stdout(`wrote ${termSafe(out)} (${rows} rows × ${model.numClasses} classes, streamed)\n`);
+      say(rows, model.numClasses, true, undefined);
       return 0;
     }
     const input = loadInput(args, NAME, { labels: 'none', shared: (threadsFlag ?? 1) > 1 });
@@ -166,7 +172,7 @@ export const applyCommand: Command = {
     saveMatrix(out, probs, { force });
     if (tFile !== undefined && temps !== null) writeVector(tFile, temps, force);
     progress.done();
-    io.stdout(`wrote ${termSafe(out)} (${probs.rows} rows × ${probs.cols} classes)${tFile !== undefined ? ` and ${termSafe(tFile)}` : ''}\n`);
+    say(probs.rows, probs.cols, false, tFile);
     return 0;
   },
 };

@@ -7,14 +7,15 @@
  * with the default method list, methods that refuse the input's size (E_TOO_LARGE) are reported as skipped instead.
  */
 import { CalibraError, isCalibraError, termSafe } from '../../errors.js';
-import { calibratorSpecs, getCalibrator } from '../../calibrators/core/registry.js';
+import { calibratorSpecs } from '../../calibrators/core/registry.js';
 import type { CalibratorSpec, RawOptions } from '../../calibrators/core/types.js';
 import { evaluateMetrics, parseMetricIds } from '../../metrics/evaluate.js';
 import { parseMetricId, presetMetricIds } from '../../metrics/ids.js';
-import { getValue, listValue, numberValue, parseArgs, type ParsedArgs, metricListValue } from '../args.js';
+import { getValue, listValue, numberValue, parseArgs, type ParsedArgs, metricListValue, choiceValue } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
+import { parseEntry as parseMethodEntry } from '../method-entry.js';
 import { MIN_SAMPLES_PER_PARAMETER, oversizeReason } from '../method-size.js';
 import { computeVerdict, recommendationJson, verdictSample, type Recommendation, type VerdictMethod } from '../../report/verdict.js';
 import type { PairedSample } from '../../metrics/paired-bootstrap.js';
@@ -43,7 +44,7 @@ options:
                                      inputs allow). Example: none,ts,isotonic,histogram:bins=15;scheme=equal-mass
   --metrics IDS                      metric ids (see calibra evaluate --help); default: --preset default
   --preset NAME                      default | ca-paper | sweep
-  --format FMT                       table (default) | markdown | json
+  --format FMT                       table (default) | markdown | json | csv
   --seed S                           seed for every method and the bootstrap (default 0)
   --quiet                            no progress on stderr
 
@@ -86,21 +87,9 @@ export interface CompareRow {
 /** CA's ablations from the paper (issue 4 §6), added when views files are given. */
 const CA_ABLATIONS: readonly string[] = ['ca', 'ca:loss=ce', 'ca:loss=mse', 'ca:viewsUsed=none'];
 
-/** Parses `ID` or `ID:k=v;k=v` into an entry. Throws E_OPTION for an unknown id, E_USAGE for a bad pair. */
+/** Parses `ID` or `ID:k=v;k=v` into an entry (src/cli/method-entry.ts). */
 export function parseEntry(text: string): CompareEntry {
-  const colon = text.indexOf(':');
-  const id = colon < 0 ? text : text.slice(0, colon);
-  const spec = getCalibrator(id);
-  const options: Record<string, string | number | boolean> = {};
-  if (colon >= 0) {
-    for (const pair of text.slice(colon + 1).split(';').filter((p) => p.length > 0)) {
-      const eq = pair.indexOf('=');
-      if (eq <= 0) throw new CalibraError('E_USAGE', `method entry ${JSON.stringify(text)}: ${JSON.stringify(pair)} is not k=v`, { where: `calibra ${NAME} --methods`, fix: 'write ID:k=v;k=v, e.g. histogram:bins=15;scheme=equal-mass' });
-      const v = pair.slice(eq + 1);
-      options[pair.slice(0, eq)] = v === 'true' ? true : v === 'false' ? false : v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
-    }
-  }
-  return { label: text, spec, options };
+  return parseMethodEntry(text, `calibra ${NAME} --methods`);
 }
 
 /** The default list: `none` first, then every non-views method, then (with views) CA and its ablations. */
@@ -245,8 +234,7 @@ export const compareCommand: Command = {
       values: ['header', 'val-logits', 'val-probs', 'val-labels', 'val-views', 'test-logits', 'test-probs', 'test-labels', 'test-views', 'preset', 'format', 'seed', 'primary', 'ci', 'bootstrap', 'split', 'cv'],
       repeatable: ['methods', 'metrics'],
     }, NAME);
-    const format = getValue(args, 'format') ?? 'table';
-    if (format !== 'table' && format !== 'markdown' && format !== 'json') throw new CalibraError('E_USAGE', `unknown --format ${JSON.stringify(format)}`, { where: `calibra ${NAME}`, fix: 'use table, markdown or json' });
+    const format = choiceValue(args, 'format', NAME, ['table', 'markdown', 'json', 'csv'], 'table');
     const seed = numberValue(args, 'seed', NAME, 0, { min: 0, max: 4294967295, integer: true });
     const level = numberValue(args, 'ci', NAME, 0.95, { min: 0.5, max: 0.999 });
     const replicates = numberValue(args, 'bootstrap', NAME, 1000, { min: 100, max: 100000, integer: true });
@@ -294,6 +282,9 @@ export const compareCommand: Command = {
     if (format === 'json') {
       const methodsJson = rows.map(({ sample: _sample, ...r }) => r);
       io.stdout(JSON.stringify({ recommendation: recommendationJson(verdict), validation: { rows: val.plain.logits.rows, source: val.plain.source }, test: { rows: testRows, source: test?.plain.source ?? val.plain.source }, scoring, ...(split !== undefined ? { split } : {}), ...(cv !== undefined ? { cv } : {}), classes, seed, metrics: ids, methods: methodsJson }, null, 2) + '\n');
+    } else if (format === 'csv') {
+      // one row per method; the verdict's method in a last column
+      io.stdout([['method', 'fit_s', ...ids, 'recommended'].join(','), ...rows.map((r) => [JSON.stringify(r.method), r.metrics === null ? '' : String(r.fitSeconds), ...ids.map((id) => (r.metrics === null ? '' : String(r.metrics[id]))), r.method === verdict.method ? '1' : '0'].join(','))].join('\n') + '\n');
     } else {
       io.stdout(formatComparison(rows, ids, format));
       const text = `scored: ${scoring}\n${verdict.text}`;

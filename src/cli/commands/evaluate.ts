@@ -15,7 +15,7 @@ import { presetMetricIds } from '../../metrics/ids.js';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, readNpyChunks, readNpyFileHeader } from '../../data/files.js';
 import { arrayToLogits, arrayToProbs } from '../../data/validate.js';
 import { defaultThreads, PARALLEL_MIN_ELEMENTS } from '../../node-parallel/threads.js';
-import { csvHeaderValue, getValue, numberValue, parseArgs, metricListValue } from '../args.js';
+import { csvHeaderValue, getValue, numberValue, parseArgs, metricListValue, choiceValue } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -40,7 +40,7 @@ options:
   --metrics IDS        comma-separated ids, e.g. ece@25,cw_ece,nll (added to --preset when both are given)
   --preset NAME        default | ca-paper | sweep (default: default, when --metrics is absent)
   --edges RULE         equal-width edge rule: right ([0,1/B] then (lo,hi], default) | guo | left
-  --format FMT         table (default) | json | csv
+  --format FMT         table (default) | markdown | json | csv
   --ci LEVEL           bootstrap percentile intervals at this level, e.g. 0.95
   --bootstrap B        bootstrap resamples (default 1000, at most 100000)
   --seed S             seed of the resampling (default 0)
@@ -203,6 +203,16 @@ function formatTable(r: Loaded & { ids: readonly string[] }): string {
   return [title, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''].join('\n');
 }
 
+function formatMarkdown(r: Loaded & { ids: readonly string[] }): string {
+  const iv = r.intervals !== null;
+  const lines = [iv ? '| metric | value | low | high |' : '| metric | value |', iv ? '|---|---:|---:|---:|' : '|---|---:|'];
+  for (const id of r.ids) {
+    const x = r.intervals?.[id];
+    lines.push(x !== undefined ? `| ${id} | ${fmt(x.value)} | ${fmt(x.low)} | ${fmt(x.high)} |` : `| ${id} | ${fmt(r.point[id])} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 function formatCsv(r: Loaded & { ids: readonly string[] }): string {
   const cell = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '' : String(v));
   const lines = [r.intervals !== null ? 'metric,value,low,high' : 'metric,value'];
@@ -220,8 +230,7 @@ export const evaluateCommand: Command = {
   async run(argv, io) {
     const args = parseArgs(argv, { flags: ['quiet'], values: ['logits', 'probs', 'labels', 'header', 'preset', 'format', 'edges', 'ci', 'bootstrap', 'seed', 'chunk-rows', 'max-memory', 'threads', 'table', 'db-table', 'label-col', 'confidence-col', 'pred-col', 'probs-col', 'logits-col', 'where'], repeatable: ['metrics', 'by'] }, NAME);
     if (args.positionals.length > 0) throw new CalibraError('E_USAGE', `unexpected argument ${JSON.stringify(args.positionals[0])}`, { where: `calibra ${NAME}`, fix: 'see calibra evaluate --help' });
-    const format = getValue(args, 'format') ?? 'table';
-    if (!['table', 'json', 'csv'].includes(format)) throw new CalibraError('E_USAGE', `unknown format ${JSON.stringify(format)}`, { where: `calibra ${NAME}`, fix: 'use table, json or csv' });
+    const format = choiceValue(args, 'format', NAME, ['table', 'markdown', 'json', 'csv'], 'table');
     if (getValue(args, 'table') !== undefined) {
       // DuckDB and the table code load only here
       const { runTableEvaluate } = await import('../../tables/cli-evaluate.js');
@@ -232,7 +241,7 @@ export const evaluateCommand: Command = {
       return 0;
     }
     const r = await evaluateFiles(args, io);
-    io.stdout(format === 'json' ? formatEvaluateJson(r) : format === 'csv' ? formatCsv(r) : formatTable(r));
+    io.stdout(format === 'json' ? formatEvaluateJson(r) : format === 'csv' ? formatCsv(r) : format === 'markdown' ? formatMarkdown(r) : formatTable(r));
     return 0;
   },
 };

@@ -3,7 +3,7 @@
  * format name and version, shortest-round-trip numbers), atomically.
  */
 import { CalibraError, termSafe } from '../../errors.js';
-import { calibratorSpecs, getCalibrator } from '../../calibrators/core/registry.js';
+import { calibratorSpecs } from '../../calibrators/core/registry.js';
 import { serializeModel } from '../../calibrators/core/model-file.js';
 import type { LabelledInput, RawOptions } from '../../calibrators/core/types.js';
 import { writeFileAtomic } from '../../data/files.js';
@@ -12,6 +12,7 @@ import { choiceValue, getValue, keyValueOptions, listValue, numberValue, parseAr
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
+import { parseEntry } from '../method-entry.js';
 import { calibrationInput, loadInput } from './calibration-io.js';
 import { planPredict, rowsWhere, stratifiedFolds, stratifiedHoldout, takeInputRows } from '../split.js';
 import { evaluateLogits, evaluateMetrics } from '../../metrics/evaluate.js';
@@ -28,7 +29,8 @@ function usage(): string {
 Fits a calibration method on a validation set and writes the model (JSON).
 
 options:
-  --method ID          the method (list below)
+  --method ID          the method (list below; aliases and any case work), or ID:k=v;k=v with options as in
+                       compare/report --methods, e.g. --method histogram:bins=15;scheme=equal-mass
   --logits F           N×K validation logits (.npy, .npz, .csv, .json)
   --probs F            N×K validation probabilities; probability-space methods read them exactly,
                        logit-space methods get ln p (clipped at 1e-12)
@@ -39,7 +41,7 @@ options:
   --seed S             seed of every random choice (default 0); saved in the model
   --force              replace --out if it exists
   --quiet              no progress on stderr
-  --format FMT         text (default) | json (a summary for scripts: fit diagnostics, T for ts, held-out scores)
+  --format FMT         table (default) | json (a summary for scripts: fit diagnostics, T for ts, held-out scores)
   --split F            fit on a stratified 1 − F of the samples and print the held-out scores (NLL, ECE,
                        accuracy, uncalibrated → calibrated) of the rest; the model is the one fitted on 1 − F
   --cv K               print K-fold cross-fitted scores (each fold scored by a model fitted on the others, as
@@ -82,16 +84,22 @@ export const fitCommand: Command = {
       values: ['header', 'method', 'logits', 'probs', 'views', 'labels', 'out', 'seed', 'mode', 'loss', 'weighting', 'format', 'split', 'cv'],
       repeatable: ['option', 'views-used'],
     }, NAME);
-    const spec = getCalibrator(requireValue(args, 'method', NAME));
+    // --method ID or ID:k=v;k=v (the syntax of compare/report --methods); --option k=v adds to it
+    const entry = parseEntry(requireValue(args, 'method', NAME), `calibra ${NAME} --method`);
+    const spec = entry.spec;
     const out = requireValue(args, 'out', NAME);
     checkOutputs([{ flag: '--out', file: out }], givenPaths(args.values, ['logits', 'probs', 'views', 'labels']), { force: args.flags.has('force') });
     const seed = numberValue(args, 'seed', NAME, 0, { min: 0, max: 4294967295, integer: true });
-    const options: RawOptions = methodOptions(args, NAME);
+    const flagged = methodOptions(args, NAME);
+    for (const [k, v] of Object.entries(entry.options)) {
+      if (flagged[k] !== undefined && flagged[k] !== v) throw new CalibraError('E_USAGE', `--method ${entry.label} sets ${k}=${String(v)} but --option sets ${k}=${String(flagged[k])}`, { where: `calibra ${NAME}`, fix: 'give the option once' });
+    }
+    const options: RawOptions = { ...entry.options, ...flagged };
     const input = loadInput(args, NAME, { labels: 'required' });
     if (spec.input === 'views' && input.views === undefined) {
       throw new CalibraError('E_USAGE', `method ${spec.id} needs the logits of transformed views`, { where: `calibra ${NAME}`, fix: 'give --views FILE.npz (write one with calibra views)' });
     }
-    const format = choiceValue(args, 'format', NAME, ['text', 'json'], 'text');
+    const format = choiceValue(args, 'format', NAME, ['table', 'json', 'text'], 'table');
     const split = getValue(args, 'split') === undefined ? undefined : numberValue(args, 'split', NAME, 0.3, { min: 0.01, max: 0.99 });
     const cv = getValue(args, 'cv') === undefined ? undefined : numberValue(args, 'cv', NAME, 5, { min: 2, max: 100, integer: true });
     if (split !== undefined && cv !== undefined) throw new CalibraError('E_USAGE', 'give --split or --cv, not both', { where: `calibra ${NAME}`, fix: 'drop one' });

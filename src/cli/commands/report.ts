@@ -6,20 +6,22 @@
 import { CalibraError, termSafe } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { calibrationInput, probabilityInput } from './calibration-io.js';
-import { calibratorSpecs, getCalibrator } from '../../calibrators/core/registry.js';
-import type { CalibrationInput, FittedCalibrator, LabelledInput, RawOptions, ViewLogits } from '../../calibrators/core/types.js';
+import { calibratorSpecs } from '../../calibrators/core/registry.js';
+import type { CalibrationInput, CalibratorSpec, FittedCalibrator, LabelledInput, RawOptions, ViewLogits } from '../../calibrators/core/types.js';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, loadViewsFile } from '../../data/files.js';
 import { parseMetricId, presetMetricIds } from '../../metrics/ids.js';
 import { renderReport } from '../../report/html.js';
+import { recommendationJson } from '../../report/verdict.js';
 import type { ReportInput, ReportMethod, ReportTestSet } from '../../report/types.js';
 import { checkPngTargets, writeReportFiles } from '../../report/node/files.js';
 import { reportChartNames } from '../../report/html.js';
 import { checkOutputs, givenPaths } from '../../data/outputs.js';
-import { csvHeaderValue, getValue, keyValueOptions, listValue, numberValue, parseArgs, requireValue, metricListValue } from '../args.js';
+import { csvHeaderValue, getValue, keyValueOptions, listValue, numberValue, parseArgs, requireValue, metricListValue, choiceValue } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
 import { oversizeReason } from '../method-size.js';
+import { parseEntry, type MethodEntry } from '../method-entry.js';
 import { planPredict, rowsWhere, sameData, sameDataWarning, stratifiedFolds, stratifiedHoldout, takeInputRows, type RowsInput } from '../split.js';
 
 const NAME = 'report';
@@ -80,6 +82,8 @@ Output:
   --out report.html                 the report (refuses to overwrite without --force)
   --png-dir D                       also write every reliability diagram as PNG into D
   --title T                         heading (default "calibra report")
+  --format FMT                      what is printed: table (default; summary and verdict) | json (the
+                                    recommendation, every metric per test set and method, files written)
   --force                           overwrite existing files
 
 Example:
@@ -163,21 +167,22 @@ function temperaturesOf(model: FittedCalibrator, input: CalibrationInput): Float
   return t.every((v) => v === first) ? undefined : t;
 }
 
-function chooseMethods(requested: string[] | undefined, haveViews: boolean, classes: number, validationRows: number, io: CliIo): string[] {
-  const ids = requested?.map((id) => getCalibrator(id).id) ?? calibratorSpecs.filter((s) => s.input !== 'views' || haveViews).map((s) => s.id).filter((id) => {
-    const why = oversizeReason(id, classes, validationRows);
-    if (why !== null) io.stderr(`calibra report: ${id} skipped: ${why} (name it in --methods to run it)\n`);
-    return why === null;
-  });
-  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (twice !== undefined) throw new CalibraError('E_USAGE', `method '${twice}' is listed twice in --methods`, { where: `calibra ${NAME}`, fix: 'list each method once' });
-  for (const id of ids) {
-    const spec = getCalibrator(id);
-    if (spec.input === 'views' && !haveViews) {
-      throw new CalibraError('E_VIEWS_MISMATCH', `method '${id}' needs views of every sample`, { where: `calibra ${NAME}`, fix: 'give --val-views and --test-views (calibra views writes them), or drop it from --methods' });
+/** The methods of the report: `--methods` entries (ID or ID:k=v;k=v, src/cli/method-entry.ts) or the default list. */
+function chooseMethods(requested: string[] | undefined, haveViews: boolean, classes: number, validationRows: number, io: CliIo): MethodEntry[] {
+  const entries = requested !== undefined
+    ? requested.map((text) => { const e = parseEntry(text, `calibra ${NAME} --methods`); const colon = text.indexOf(':'); return { ...e, label: colon < 0 ? e.spec.id : `${e.spec.id}${text.slice(colon)}` }; })
+    : calibratorSpecs.filter((s) => s.input !== 'views' || haveViews).filter((s) => {
+      const why = oversizeReason(s.id, classes, validationRows);
+      if (why !== null) io.stderr(`calibra report: ${s.id} skipped: ${why} (name it in --methods to run it)\n`);
+      return why === null;
+    }).map((s) => parseEntry(s.id));
+  for (const e of entries) {
+    if (e.spec.input === 'views' && !haveViews) {
+      throw new CalibraError('E_VIEWS_MISMATCH', `method '${e.label}' needs views of every sample`, { where: `calibra ${NAME}`, fix: 'give --val-views and --test-views (calibra views writes them), or drop it from --methods' });
     }
   }
-  return ['none', ...ids.filter((id) => id !== 'none')];
+  const none = entries.find((e) => e.label === 'none') ?? parseEntry('none');
+  return [none, ...entries.filter((e) => e.label !== 'none')];
 }
 
 /** Options of the `--table` path only (src/tables/cli-report.ts). */
@@ -186,7 +191,7 @@ const TABLE_ONLY = ['table', 'db-table', 'label-col', 'confidence-col', 'pred-co
 async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, {
     flags: ['force', 'probs', 'quiet', 'allow-accuracy-drop'],
-    values: ['header', 'val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'ci', 'ci-bootstrap', 'split', 'cv', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title', ...TABLE_ONLY.filter((k) => k !== 'by')],
+    values: ['header', 'val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'ci', 'ci-bootstrap', 'split', 'cv', 'format', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title', ...TABLE_ONLY.filter((k) => k !== 'by')],
     repeatable: ['test-set', 'option', 'by'],
   }, NAME);
   const out = requireValue(args, 'out', NAME);
@@ -204,6 +209,7 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
     if ((args.values.get(k)?.length ?? 0) > 0) throw new CalibraError('E_USAGE', `--${k} needs --table`, { where: `calibra ${NAME}`, fix: `add --table FILE_OR_GLOB, or drop --${k}` });
   }
   const seed = numberValue(args, 'seed', NAME, 0, { integer: true, min: 0 });
+  const format = choiceValue(args, 'format', NAME, ['table', 'json'], 'table');
   const bins = numberValue(args, 'bins', NAME, 15, { integer: true, min: 1, max: 1000 });
   const bootstrap = numberValue(args, 'bootstrap', NAME, 100, { integer: true, min: 0, max: 10000 });
   const ciLevel = numberValue(args, 'ci', NAME, 0.95, { min: 0.5, max: 0.999 });
@@ -254,34 +260,43 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
     if (t.logits.cols !== val.logits.cols) throw new CalibraError('E_SHAPE', `test set '${t.name}' has ${t.logits.cols} classes, the validation set ${val.logits.cols}`, { fix: 'use logits of the same model for all sets' });
   }
   const haveViews = val.views !== undefined && tests.every((t) => t.views !== undefined);
-  const methodIds = chooseMethods(listValue(args, 'methods'), haveViews, val.logits.cols, val.logits.rows, io);
+  const entries = chooseMethods(listValue(args, 'methods'), haveViews, val.logits.cols, val.logits.rows, io);
+  const methodIds = entries.map((e) => e.label);
+  const entryOf = new Map(entries.map((e) => [e.label, e]));
+  const twice = methodIds.find((id, i) => methodIds.indexOf(id) !== i);
+  if (twice !== undefined) throw new CalibraError('E_USAGE', `method '${twice}' is listed twice in --methods`, { where: `calibra ${NAME}`, fix: 'list each method once' });
   const pngDir = getValue(args, 'png-dir');
   // every PNG name is known now: collisions and existing files are refused before the fits, not after
   if (pngDir !== undefined) checkPngTargets(pngDir, reportChartNames(tests.map((t) => t.name), methodIds), out, force);
   const options = methodOptions(args);
   for (const key of options.keys()) {
-    if (!methodIds.includes(key)) throw new CalibraError('E_USAGE', `--option names method '${key}', which is not in --methods`, { where: `calibra ${NAME}`, fix: `add ${key} to --methods or drop the option` });
+    if (!methodIds.includes(key) && !entries.some((e) => e.spec.id === key)) throw new CalibraError('E_USAGE', `--option names method '${key}', which is not in --methods`, { where: `calibra ${NAME}`, fix: `add ${key} to --methods or drop the option` });
   }
 
   const fitData: LabelledInput = { ...calibrationInput(val), labels: val.labels };
   const methods: ReportMethod[] = [];
+  /** An entry's spec and options: its own `:k=v` plus `--option LABEL.k=v` or `--option ID.k=v`. */
+  const resolved = (label: string): { spec: CalibratorSpec; opts: RawOptions } => {
+    const e = entryOf.get(label) as MethodEntry;
+    return { spec: e.spec, opts: { ...e.options, ...(options.get(e.spec.id) ?? {}), ...(options.get(label) ?? {}) } };
+  };
   if (cv !== undefined) {
     // cross-fitting: each method's out-of-fold probabilities on the validation file (no single fitted model)
     const data: RowsInput = { logits: val.logits, labels: val.labels, source: 'validation', kind: 'logits', ...(val.probs !== undefined ? { probs: val.probs } : {}), ...(val.views !== undefined ? { views: val.views } : {}) };
     const folds = stratifiedFolds(val.labels, cv, seed);
     for (const id of methodIds) {
-      const spec = getCalibrator(id);
+      const { spec, opts } = resolved(id);
       const progress = createProgress(io, `fit ${id} (${cv} folds)`, { quiet: args.flags.has('quiet') });
-      const p = planPredict(spec, (options.get(id) ?? {}) as RawOptions, { kind: 'cv', data, folds, k: cv }, seed, (f) => progress.update(f));
+      const p = planPredict(spec, opts, { kind: 'cv', data, folds, k: cv }, seed, (f) => progress.update(f));
       progress.done();
       methods.push({ id, title: spec.title, probs: [p.probs], method: spec.id, keepsArgmax: p.preservesArgmax });
     }
   }
   for (const id of cv !== undefined ? [] : methodIds) {
-    const spec = getCalibrator(id);
+    const { spec, opts } = resolved(id);
     const progress = createProgress(io, `fit ${id}`, { quiet: args.flags.has('quiet') });
     const t0 = performance.now();
-    const fitted = spec.fit(fitData, (options.get(id) ?? {}) as RawOptions, { seed, onProgress: (f, msg) => progress.update(f, msg) });
+    const fitted = spec.fit(fitData, opts, { seed, onProgress: (f, msg) => progress.update(f, msg) });
     const seconds = (performance.now() - t0) / 1000;
     progress.done();
     const probsPerSet: Matrix[] = [];
@@ -317,6 +332,12 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const rendered = renderReport(input);
   progress.done();
   const written = await writeReportFiles(rendered, out, { force, ...(pngDir !== undefined ? { pngDir } : {}) });
+  if (format === 'json') {
+    const v = rendered.verdicts[0];
+    const values = input.testSets.map((t, ti) => ({ name: t.name, samples: t.labels.length, methods: input.methods.map((m, mi) => ({ method: m.id, metrics: rendered.table.values[ti]?.[mi] ?? {} })) }));
+    io.stdout(`${JSON.stringify({ out, pngs: written.pngs, ...(v !== undefined ? { recommendation: recommendationJson(v) } : {}), verdicts: rendered.verdicts.map((x) => ({ testSet: x.testSet, method: x.method, value: x.value, reason: x.reason })), testSets: values }, null, 2)}\n`);
+    return 0;
+  }
   io.stdout(rendered.summaryText.split('\n').map(termSafe).join('\n'));
   io.stdout(`wrote ${termSafe(out)}${written.pngs.length > 0 ? ` and ${written.pngs.length} PNG files in ${termSafe(pngDir ?? '')}` : ''}\n`);
   return 0;

@@ -40,7 +40,7 @@ export const sqlCommand: Command = {
   name: NAME,
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { flags: ['binary'], values: ['dialect', 'table', 'db-table', 'label-col', 'confidence-col', 'pred-col', 'probs-col', 'logits-col', 'where', 'preset', 'edges', 'order-col'], repeatable: ['metrics', 'by'] }, NAME);
+    const args = parseArgs(argv, { flags: ['binary', 'quiet'], values: ['dialect', 'table', 'db-table', 'label-col', 'confidence-col', 'pred-col', 'probs-col', 'logits-col', 'where', 'preset', 'edges', 'order-col'], repeatable: ['metrics', 'by'] }, NAME);
     if (args.positionals.length > 0) throw new CalibraError('E_USAGE', `unexpected argument ${JSON.stringify(args.positionals[0])}`, { where: `calibra ${NAME}`, fix: 'see calibra sql --help' });
     if (getValue(args, 'dialect') === undefined) throw new CalibraError('E_USAGE', 'missing --dialect', { where: `calibra ${NAME}`, fix: 'add --dialect duckdb, spark or bigquery' });
     const { printSql } = await import('../../tables/cli-sql.js');
