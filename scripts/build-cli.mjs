@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const BUNDLED = new Set(['fflate']);
-const external = Object.keys(pkg.dependencies ?? {}).concat(Object.keys(pkg.devDependencies ?? {})).filter((d) => !BUNDLED.has(d));
+const external = [pkg.dependencies, pkg.optionalDependencies, pkg.devDependencies].flatMap((d) => Object.keys(d ?? {})).filter((d) => !BUNDLED.has(d));
 
 await build({
   absWorkingDir: root,

@@ -1,16 +1,24 @@
-/** calibra's public API: re-exports only. */
-export * from './errors.js';
-export * from './math/matrix.js';
-export * from './math/softmax.js';
-export * from './math/rng.js';
-export * from './math/adam.js';
-export * from './calibrators/core/index.js';
-export * from './calibrators/scaling/index.js';
-export * from './calibrators/binary/index.js';
-export * from './calibrators/binning/index.js';
-export * from './calibrators/ca/index.js';
-export * from './data/index.js';
+/**
+ * `calibra`: the public API, browser-safe (no Node built-in, no native package). It is the union of
+ * `calibra/calibrators` and `calibra/metrics` plus errors, the matrix type, the byte-level parsers of
+ * `.npy`/`.npz`/CSV/JSON, the report's SVG/HTML builders and the image views/corruptions. Files, ONNX models,
+ * datasets and PNG export are in `calibra/node`. Anything not exported here is internal and may change.
+ *
+ * @example
+ * ```ts
+ * import { getCalibrator, evaluateMetrics, parseNpy, toFloat64Array } from 'calibra';
+ * const fit = getCalibrator('isotonic').fit({ logits, labels }, { independent: true }, { seed: 0 });
+ * const values = evaluateMetrics(fit.model.predictProba({ logits: test }), testLabels, ['ece@15', 'nll']);
+ * ```
+ */
+export { CalibraError, isCalibraError, formatError, type CalibraErrorCode, type CalibraErrorDetails } from './errors.js';
+export { asMatrix, zerosMatrix, type FloatArray, type Matrix } from './math/matrix.js';
+export { softmax, probsToLogits, argmaxRows } from './math/softmax.js';
+export * from './calibrators/index.js';
 export * from './metrics/index.js';
-export * from './views/index.js';
+export * from './data/index.js';
 export * from './report/index.js';
-export * from './inference/index.js';
+export { applyView, viewIds, viewSpecs, parseViewId, applyCorruption, corruptionIds, parseCorruptionId, imageRng, type ViewId, type ViewResult, type CorruptionId, type CorruptionResult } from './views/index.js';
+export { createImage, greyToRgb, imageFromU8, imageToU8, type Image } from './views/image.js';
+export { computeViewsLogits, type ImageClassifier, type ViewsRequest, type ViewsRun } from './inference/views-pipeline.js';
+export { VERSION } from './version.js';

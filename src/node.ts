@@ -1,8 +1,15 @@
 /**
- * calibra's Node-only API: reading and writing files (re-exports only). Import the browser-safe core from
- * src/index.ts; this module adds loaders for `.npy`/`.npz`/`.csv`/`.json`, atomic writes, streaming
- * `.npy` chunks and views files. Importing it also registers the native dense kernels (onnxruntime's GEMM
- * for large full-W fits: matrix scaling, Dirichlet full/ODIR; loaded on first use).
+ * `calibra/node`: the Node-only API, added to `calibra`: loading and saving `.npy`/`.npz`/`.csv`/`.json`
+ * files, atomic writes, streaming `.npy` chunks, views files, threaded evaluate/apply, ONNX classifiers,
+ * image datasets (Fashion-MNIST, digits, folders) and PNG export of the report. Importing it also registers the
+ * native dense kernels (onnxruntime's GEMM for large full-W fits: matrix scaling, Dirichlet full/ODIR). The native
+ * packages (onnxruntime-node, sharp, resvg) are loaded on first use, so importing this module loads none of them.
+ *
+ * @example
+ * ```ts
+ * import { loadLogits, loadLabels, OnnxClassifier } from 'calibra/node';
+ * const logits = loadLogits('val-logits.npy'); const labels = loadLabels('val-labels.npy', logits.rows);
+ * ```
  */
 import { registerNativeKernels } from './math/native-kernels.js';
 
@@ -11,3 +18,7 @@ export { registerNativeKernels };
 export * from './data/files.js';
 export { defaultThreads, evaluateParallel, PARALLEL_MIN_ELEMENTS, DEFAULT_MAX_THREADS, type ParallelOptions } from './node-parallel/evaluate.js';
 export { predictParallel } from './node-parallel/apply.js';
+export { OnnxClassifier, batchSizeForBudget, type ClassifierOptions, type RunOptions } from './inference/onnx-runner.js';
+export { loadDataset, parseDatasetSpec, FASHION_MNIST_CLASSES, type ImageDataset, type LoadDatasetOptions, type DatasetSpec } from './datasets/index.js';
+export { svgToPng, type PngOptions } from './report/node/png.js';
+export { writeReportFiles, type WriteReportOptions } from './report/node/files.js';

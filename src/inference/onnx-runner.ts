@@ -2,10 +2,12 @@
  * Runs an ONNX image classifier with onnxruntime-node over images in batches and returns float64 logits.
  * The model's preprocessing is a PreprocessConfig (./preprocess.ts). Probabilities are turned into ln p
  * (clipped at PROB_EPS) so every calibrator receives logits (softmax(ln p) = p).
- * Node only (onnxruntime-node); the browser build would use onnxruntime-web with the same preprocessing.
+ * Node only (onnxruntime-node, imported on the first `OnnxClassifier.load`, so importing this module loads no
+ * addon); the browser build would use onnxruntime-web with the same preprocessing.
  */
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { CalibraError } from '../errors.js';
+import { importOptional } from '../optional-import.js';
 import type { Matrix } from '../math/matrix.js';
 import type { Image } from '../views/image.js';
 import { valuesPerImage, writeImageTensor, type PreprocessConfig } from './preprocess.js';
@@ -28,6 +30,14 @@ export function batchSizeForBudget(valuesPerSample: number, budgetBytes: number)
 
 /** Largest accepted `threads`. */
 export const MAX_THREADS = 256;
+
+let ortLoaded: Promise<typeof Ort> | null = null;
+
+/** onnxruntime-node, imported once (about 100 ms the first time). */
+function loadOrt(): Promise<typeof Ort> {
+  ortLoaded ??= importOptional('onnxruntime-node', 'running ONNX models', () => import('onnxruntime-node'));
+  return ortLoaded;
+}
 
 /** Options of a classifier session. */
 export interface ClassifierOptions {
@@ -53,9 +63,11 @@ export class OnnxClassifier {
   readonly outputName: string;
   readonly preprocess: PreprocessConfig;
   readonly source: string;
-  private readonly session: ort.InferenceSession;
+  private readonly session: Ort.InferenceSession;
+  private readonly ort: typeof Ort;
 
-  private constructor(session: ort.InferenceSession, preprocess: PreprocessConfig, source: string) {
+  private constructor(ort: typeof Ort, session: Ort.InferenceSession, preprocess: PreprocessConfig, source: string) {
+    this.ort = ort;
     this.session = session;
     this.preprocess = preprocess;
     this.source = source;
@@ -81,7 +93,8 @@ export class OnnxClassifier {
       throw new CalibraError('E_OPTION', `threads must be an integer in 1..${MAX_THREADS}, got ${threads}`, { source, fix: 'give --threads 1 (the default) up to the number of CPU cores' });
     }
     const sessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1 };
-    let session: ort.InferenceSession;
+    const ort = await loadOrt();
+    let session: Ort.InferenceSession;
     try {
       session = typeof model === 'string'
         ? await ort.InferenceSession.create(model, sessionOptions)
@@ -91,7 +104,7 @@ export class OnnxClassifier {
       const code = /no such file|ENOENT|doesn't exist|not exist|File doesn't/i.test(msg) ? 'E_IO' : 'E_FORMAT';
       throw new CalibraError(code, `onnxruntime could not load the model: ${msg.split('\n')[0] ?? msg}`, { source, fix: code === 'E_IO' ? 'check the --model path' : 'give an ONNX classifier file (.onnx)' });
     }
-    return new OnnxClassifier(session, preprocess, source);
+    return new OnnxClassifier(ort, session, preprocess, source);
   }
 
   /** The batch size for images like `sample` under RunOptions. */
@@ -134,13 +147,13 @@ export class OnnxClassifier {
     const [h, w] = this.preprocess.inputSize ?? [sample.height, sample.width];
     const c = this.preprocess.channels === 'grey' ? 1 : 3;
     const dims = this.preprocess.layout === 'nchw' ? [n, c, h, w] : [n, h, w, c];
-    let result: ort.InferenceSession.OnnxValueMapType;
+    let result: Ort.InferenceSession.OnnxValueMapType;
     try {
-      result = await this.session.run({ [this.inputName]: new ort.Tensor('float32', input, dims) }, [this.outputName]);
+      result = await this.session.run({ [this.inputName]: new this.ort.Tensor('float32', input, dims) }, [this.outputName]);
     } catch (e) {
       throw new CalibraError('E_SHAPE', `onnxruntime failed on an input of shape [${dims.join(', ')}]: ${((e as Error).message.split('\n')[0]) ?? ''}`, { source: this.source, fix: 'check inputSize, channels and layout in the preprocessing config against the model input' });
     }
-    const t = result[this.outputName] as ort.Tensor;
+    const t = result[this.outputName] as Ort.Tensor;
     const data = t.data;
     if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
       throw new CalibraError('E_DTYPE', `output '${this.outputName}' has type ${t.type}, expected float`, { source: this.source });

@@ -1,10 +1,22 @@
-/** Calibration metrics: the public surface of src/metrics (re-exports only). */
-export * from './binning.js';
-export * from './summary.js';
-export * from './ranking.js';
-export * from './kernel.js';
-export * from './ca-paper.js';
-export * from './netcal.js';
-export * from './ids.js';
-export * from './evaluate.js';
-export * from './bootstrap.js';
+/**
+ * `calibra/metrics`: calibration and ranking metrics with explicit binning (docs/metrics.md). Browser-safe, no
+ * native package. The metric table (`METRICS`, ids like `ece@15`, presets) drives `evaluateMetrics`; the
+ * single metrics below are the same kernels called directly. Internals (bin accumulators, summaries, partial
+ * sums) are not part of this surface.
+ *
+ * @example
+ * ```ts
+ * import { evaluateMetrics, presetMetricIds } from 'calibra/metrics';
+ * const values = evaluateMetrics(probs, labels, presetMetricIds('default')); // {'ece@15': 0.03, nll: 0.41, ...}
+ * ```
+ */
+export { evaluateMetrics, evaluateLogits, MetricAccumulator, type EvaluateOptions } from './evaluate.js';
+export { METRICS, METRIC_ALIASES, MAX_BINS, parseMetricId, presetMetricIds, type MetricInfo, type MetricSpec, type PresetName } from './ids.js';
+export { parseMetricIds } from './evaluate.js';
+export { bootstrapIntervals, type BootstrapOptions, type Interval } from './bootstrap.js';
+export { reliabilityBins, equalWidthBin, EDGE_RULES, type BinRecord, type EdgeRule } from './binning.js';
+export { summarizeProbs, type SampleSummary } from './summary.js';
+export { auroc, averagePrecision, fprAt95Tpr, aurc, eaurc, ksError } from './ranking.js';
+export { mmce, kdeEce, smece, smoothEceDetails, type SmoothEceDetails } from './kernel.js';
+export { caPaperEce, caPaperMce, caPaperAce, caPaperKs, caPaperSce } from './ca-paper.js';
+export { netcalAce } from './netcal.js';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { calibratorSpecs, getCalibrator, loadModelJson, serializeModel } from '../../src/calibrators/core/index.js';
+import { calibratorSpecs, getCalibrator, loadModelJson, serializeModel } from '../../src/calibrators/index.js';
 import { matrixFromRows } from '../../src/math/matrix.js';
 import { evaluateMetrics } from '../../src/metrics/evaluate.js';
 import { isCalibraError } from '../../src/errors.js';
