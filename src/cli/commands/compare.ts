@@ -209,9 +209,12 @@ export function formatComparison(rows: readonly CompareRow[], ids: readonly stri
     const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
     return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...body.map(line)].join('\n') + '\n';
   }
-  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => (b[c] as string).length)));
-  const line = (cells: readonly string[]): string => cells.map((x, c) => (c === 0 ? x.padEnd(widths[c] as number) : x.padStart(widths[c] as number))).join('  ').trimEnd();
-  return [line(header), ...body.map(line)].join('\n') + '\n';
+  // a skipped or failed row's reason runs past the columns instead of widening the first metric column
+  const scored = body.filter((_, i) => rows[i]?.metrics !== null);
+  const widths = header.map((h, c) => Math.max(h.length, ...scored.map((b) => (b[c] as string).length)));
+  const line = (cells: readonly string[]): string => cells.map((x, c) => (c === 0 ? x.padEnd(widths[c] as number) : c === 2 && cells.length > 2 && x.length > (widths[c] as number) ? x : x.padStart(widths[c] as number))).join('  ').trimEnd();
+  const reasonLine = (cells: readonly string[]): string => `${(cells[0] as string).padEnd(widths[0] as number)}  ${(cells[1] as string).padStart(widths[1] as number)}  ${cells[2] ?? ''}`.trimEnd();
+  return [line(header), ...body.map((b, i) => (rows[i]?.metrics === null ? reasonLine(b) : line(b)))].join('\n') + '\n';
 }
 
 /** The verdict over the rows that were scored (failed and skipped rows are left out). */
