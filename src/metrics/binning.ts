@@ -346,3 +346,26 @@ export function equalMassError(
   if (norm === 'mean') return acc / nonEmpty;
   return acc;
 }
+
+/**
+ * Top-label ECE with equal-mass bins inside each predicted-label group (Gupta & Ramdas's own choice, 15
+ * uniform-mass bins in their `toplabel_ece`): Σ_l (N_l/N)·ECE_em(group l), each group rank-split like
+ * {@link equalMassError} along `order` (the stable ascending order of all scores, filtered to the group).
+ * Cost O(N) given `order`.
+ * @example conditionalEqualMassError(conf, correct, predicted, order, 2) // 0.27 on metrics.md fixture D1 (by hand)
+ */
+export function conditionalEqualMassError(scores: Float64Array, targets: Uint8Array, groups: Int32Array, order: Int32Array, bins: number): number {
+  const n = order.length;
+  if (n === 0) return Number.NaN;
+  const byGroup = new Map<number, number[]>();
+  for (let r = 0; r < n; r++) {
+    const i = order[r] as number;
+    const g = groups[i] as number;
+    let list = byGroup.get(g);
+    if (list === undefined) { list = []; byGroup.set(g, list); }
+    list.push(i);
+  }
+  let total = 0;
+  for (const list of byGroup.values()) total += (list.length / n) * equalMassError(scores, targets, Int32Array.from(list), bins, 'l1');
+  return total;
+}

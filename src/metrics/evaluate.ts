@@ -6,7 +6,7 @@
  */
 import { CalibraError } from '../errors.js';
 import type { FloatArray, Matrix } from '../math/matrix.js';
-import { addClasswiseRow, addToBins, conditionalError, equalMassError, groupError, meanGroupError, stableOrder, type BinnedStats, type EdgeRule } from './binning.js';
+import { addClasswiseRow, addToBins, conditionalEqualMassError, conditionalError, equalMassError, groupError, meanGroupError, stableOrder, type BinnedStats, type EdgeRule } from './binning.js';
 import { netcalAce } from './netcal.js';
 import { caPaperAce, caPaperEce, caPaperKs, caPaperMce, caPaperSceAddRow, caPaperSceFinish } from './ca-paper.js';
 import { parseMetricId, type MetricSpec } from './ids.js';
@@ -252,6 +252,7 @@ export function computeMetrics(specs: readonly MetricSpec[], ctx: MetricContext)
       case 'mce': v = groupError(ctx.top.get(b) as BinnedStats, 0, 'max'); break;
       case 'rmsce': v = groupError(ctx.top.get(b) as BinnedStats, 0, 'l2'); break;
       case 'tl_ece': v = conditionalError(ctx.cond.get(b) as BinnedStats); break;
+      case 'tl_ece_em': v = conditionalEqualMassError(sm().confidences, sm().correct, sm().predicted, ord(), b); break;
       case 'cw_ece': v = meanGroupError(ctx.cls.get(b) as BinnedStats, 'l1'); break;
       case 'ca_paper.sce': v = caPaperSceFinish(ctx.caSce.get(b) as Float64Array, n, ctx.classes, b); break;
       case 'cw_ece_em': v = classwiseEqualMassError(ctx.probs as Matrix, ctx.labels as Int32Array, b); break;

@@ -19,7 +19,7 @@ export const ORDER_IDS = new Set(['auroc', 'ca_paper.auc', 'aupr_success', 'aupr
 /** Equal-mass ids: a window row number over (confidence, row order), then per-bin sums. */
 export const MASS_IDS = new Set(['ece_em', 'mce_em', 'dece']);
 /** Ids computed in memory from the (confidence, correct) pairs. */
-export const FETCHED_IDS = new Set(['confidence', 'smece', 'mmce', 'kde_ece', 'ca_paper.ece', 'ca_paper.ace', 'ca_paper.mce', 'ca_paper.ks', 'netcal.ace']);
+export const FETCHED_IDS = new Set(['confidence', 'smece', 'mmce', 'kde_ece', 'ca_paper.ece', 'ca_paper.ace', 'ca_paper.mce', 'ca_paper.ks', 'netcal.ace', 'tl_ece_em']);
 /** Ids that need p_y or the whole probability row (not available from confidence + predicted class). */
 const NEED_PROBS = new Set(['brier', 'nll', 'cw_ece']);
 /** Ids that need the whole N×K matrix (refused on tables). */

@@ -35,3 +35,19 @@ describe(`netcal.ace equals netcal's ACE (numpy ${golden.versions.numpy}, scipy 
     expect(evaluateMetrics(m, Int32Array.from(c.labels), ['netcal.ace'])['netcal.ace']).toBeCloseTo(0.26, 15);
   });
 });
+
+describe('tl_ece binning inside each predicted-label group: equal-width (tl_ece) or equal-mass (tl_ece_em)', () => {
+  // D1 groups: ŷ=0 {0.71✓, 0.63✗, 0.47✗}, ŷ=1 {0.57✓, 0.93✓}, ŷ=2 {0.83✓, 0.43✗, 0.67✓} (metrics.md oracle 6).
+  // Equal-mass B = 2 by hand: {0.47,0.63} gap 0.55 ×2 + {0.71} 0.29; {0.57} 0.43 + {0.93} 0.07; {0.43,0.67}
+  // gap 0.05 ×2 + {0.83} 0.17 → 2.16/8 = 0.27. B = 1 equals tl_ece@1 (0.1725); B = 3 is all singletons (0.3525).
+  const d1 = golden.cases[0] as NetcalCase;
+  const m = { data: Float64Array.from(d1.probs.flat()), rows: 8, cols: 4 };
+  it('D1: tl_ece_em@2 = 0.27, @1 = tl_ece@1 = 0.1725, @3 = 0.3525; tl_ece@10 = 0.3525 (oracle 6)', () => {
+    const v = evaluateMetrics(m, Int32Array.from(d1.labels), ['tl_ece_em@1', 'tl_ece_em@2', 'tl_ece_em@3', 'tl_ece@1', 'tl_ece@10']);
+    expect(v['tl_ece_em@2']).toBeCloseTo(0.27, 14);
+    expect(v['tl_ece_em@1']).toBeCloseTo(0.1725, 14);
+    expect(v['tl_ece@1']).toBeCloseTo(0.1725, 14);
+    expect(v['tl_ece_em@3']).toBeCloseTo(0.3525, 14);
+    expect(v['tl_ece@10']).toBeCloseTo(0.3525, 14);
+  });
+});
