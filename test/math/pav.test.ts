@@ -10,7 +10,7 @@ interface GoldenCase {
 }
 const golden = JSON.parse(readFileSync(new URL('../golden/isotonic.json', import.meta.url), 'utf8')) as { versions: Record<string, string>; cases: GoldenCase[] };
 
-describe('fitIsotonic / predictIsotonic match scikit-learn IsotonicRegression(out_of_bounds="clip")', () => {
+describe('fitIsotonic / predictIsotonic equal scikit-learn IsotonicRegression(out_of_bounds="clip") bit for bit (Object.is; oracle: scripts/golden/isotonic_reference.py)', () => {
   it('golden file records the generating library versions', () => {
     expect(golden.versions['sklearn']).toMatch(/^1\.2/);
     expect(golden.cases.length).toBeGreaterThanOrEqual(8);
@@ -20,8 +20,8 @@ describe('fitIsotonic / predictIsotonic match scikit-learn IsotonicRegression(ou
       const map = fitIsotonic(c.x, c.y, c.w ?? undefined, { increasing: c.increasing, yMin: c.yMin, yMax: c.yMax });
       expect(Array.from(map.x)).toEqual(c.thresholdsX);
       expect(map.y.length).toBe(c.thresholdsY.length);
-      map.y.forEach((v, i) => expect(v).toBeCloseTo(c.thresholdsY[i] as number, 13));
-      c.queries.forEach((q, i) => expect(predictIsotonic(map, q, 'clip')).toBeCloseTo(c.predictions[i] as number, 13));
+      map.y.forEach((v, i) => expect(Object.is(v, c.thresholdsY[i]), `y[${i}] = ${v} vs sklearn ${c.thresholdsY[i]}`).toBe(true));
+      c.queries.forEach((q, i) => expect(Object.is(predictIsotonic(map, q, 'clip'), c.predictions[i]), `query ${q}`).toBe(true));
     });
   }
 });
