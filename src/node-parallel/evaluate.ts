@@ -10,6 +10,7 @@ import type { Matrix } from '../math/matrix.js';
 import { MetricAccumulator, type AccumulatorSnapshot, type EvaluateOptions } from '../metrics/evaluate.js';
 import { BLOCK_ROWS } from '../metrics/partial.js';
 import type { WorkerReply, WorkerTask } from './protocol.js';
+import { blockSnapshot } from './block.js';
 import { rebuildError, sharedData, startWorker } from './shared.js';
 
 export { DEFAULT_MAX_THREADS, PARALLEL_MIN_ELEMENTS, defaultThreads } from './threads.js';
@@ -77,19 +78,14 @@ export async function evaluateParallel(kind: 'logits' | 'probs', matrix: Matrix,
   // workers take shares 1..threads−1; the calling thread computes share 0 meanwhile (the same per-block code)
   const workers = Promise.all(Array.from({ length: threads - 1 }, (_, w) => runOne(w + 1)));
   for (let j = 0; j < blocks; j += threads) {
-    const start = j * BLOCK_ROWS;
-    const end = Math.min(matrix.rows, start + BLOCK_ROWS);
-    const chunk: Matrix = { data: matrix.data.subarray(start * matrix.cols, end * matrix.cols), rows: end - start, cols: matrix.cols };
     // a fresh accumulator per block: a snapshot shares the accumulator's arrays until it is absorbed
     const own = new MetricAccumulator(ids, matrix.cols, options);
     try {
-      if (kind === 'logits') own.addLogits(chunk, labels, start);
-      else own.addProbs(chunk, labels, start);
+      waiting.set(j, blockSnapshot(own, kind, matrix.data, matrix.rows, matrix.cols, labels, j));
     } catch (e) {
       record(j, e instanceof Error ? e : new Error(String(e)));
       break;
     }
-    waiting.set(j, own.snapshot());
     absorbReady();
   }
   await workers;

@@ -3,9 +3,9 @@
  * a matrix held in a SharedArrayBuffer and posts one snapshot per block, in its own row order. Node only.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { FloatArray, Matrix } from '../math/matrix.js';
+import type { FloatArray } from '../math/matrix.js';
 import { MetricAccumulator } from '../metrics/evaluate.js';
-import { BLOCK_ROWS } from '../metrics/partial.js';
+import { blockSnapshot } from './block.js';
 import type { WorkerTask, WorkerReply } from './protocol.js';
 import { serializeError, viewShared } from './shared.js';
 
@@ -15,14 +15,8 @@ function run(task: WorkerTask): void {
   const data: FloatArray = viewShared(task, task.rows * task.cols);
   const acc = new MetricAccumulator(task.ids, task.cols, task.options);
   for (const j of task.blocks) {
-    const start = j * BLOCK_ROWS;
-    const end = Math.min(task.rows, start + BLOCK_ROWS);
-    const chunk: Matrix = { data: data.subarray(start * task.cols, end * task.cols), rows: end - start, cols: task.cols };
     try {
-      acc.reset();
-      if (task.kind === 'logits') acc.addLogits(chunk, task.labels, start);
-      else acc.addProbs(chunk, task.labels, start);
-      const reply: WorkerReply = { kind: 'block', block: j, snapshot: acc.snapshot() };
+      const reply: WorkerReply = { kind: 'block', block: j, snapshot: blockSnapshot(acc, task.kind, data, task.rows, task.cols, task.labels, j) };
       port.postMessage(reply);
     } catch (e) {
       const error = serializeError(e);
