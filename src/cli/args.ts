@@ -131,3 +131,10 @@ export function keyValueOptions(args: ParsedArgs, key: string, command: string):
   }
   return out;
 }
+
+/** How `.csv` inputs' first row is read: `--header yes|no|auto` (default auto; see docs/data-formats.md). */
+export function csvHeaderValue(args: ParsedArgs, command: string): 'yes' | 'no' | 'auto' {
+  const v = getValue(args, 'header') ?? 'auto';
+  if (v !== 'yes' && v !== 'no' && v !== 'auto') throw new CalibraError('E_USAGE', `--header ${JSON.stringify(v)} is not valid`, { where: `calibra ${command}`, fix: 'give --header yes (the first row of every .csv input names the columns), no (it is data) or auto (guess; ambiguous files are refused)' });
+  return v;
+}

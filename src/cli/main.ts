@@ -3,7 +3,7 @@
  * a CalibraError prints one line and exits 2; anything else prints its stack and exits 1.
  * Imports nothing heavy: each command's module is loaded only when it runs (registry.ts).
  */
-import { CalibraError, formatError } from '../errors.js';
+import { CalibraError, formatError, termSafe } from '../errors.js';
 import type { CliIo } from './io.js';
 import { commands } from './registry.js';
 import { VERSION } from '../version.js';
@@ -51,7 +51,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const entry = commands.find((c) => c.name === wanted || c.name === COMMAND_ALIASES[wanted]);
   if (entry === undefined) {
     const hint = didYouMean(name, commands.map((c) => c.name));
-    io.stderr(`calibra: E_USAGE: unknown command ${JSON.stringify(name)} (fix: ${hint}one of ${commands.map((c) => c.name).join(', ')}; see calibra --help)\n`);
+    io.stderr(`calibra: E_USAGE: unknown command ${termSafe(JSON.stringify(name.slice(0, 200)))} (fix: ${hint}one of ${commands.map((c) => c.name).join(', ')}; see calibra --help)\n`);
     return 2;
   }
   const command = await entry.load();
@@ -67,7 +67,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 2;
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    io.stderr(`calibra: internal error in ${name}: ${err.stack ?? err.message}\n`);
+    io.stderr(`calibra: internal error in ${name}: ${(err.stack ?? err.message).split('\n').map(termSafe).join('\n')}\n`);
     return 1;
   }
 }

@@ -2,6 +2,7 @@
  * A progress bar on stderr. On a terminal it redraws one line in place; otherwise it prints a line at
  * most every 10 % so logs stay short. Never writes to stdout.
  */
+import { termSafe } from '../errors.js';
 import type { CliIo } from './io.js';
 
 export interface Progress {
@@ -21,7 +22,7 @@ export function createProgress(io: CliIo, label: string, options: { quiet?: bool
     const clamped = Math.min(1, Math.max(0, f));
     const filled = Math.round(clamped * width);
     const secs = ((Date.now() - start) / 1000).toFixed(1);
-    return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(clamped * 100).toFixed(0).padStart(3)}% ${secs}s${message !== undefined ? ` ${message}` : ''}`;
+    return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(clamped * 100).toFixed(0).padStart(3)}% ${secs}s${message !== undefined ? ` ${termSafe(message)}` : ''}`;
   };
   return {
     update(fraction, message) {

@@ -3,11 +3,14 @@
  *
  * Every output is written to a temporary file in the target folder (`.NAME.calibra-tmp-PID-HOSTRANDOM`) and
  * renamed over the target, so a reader sees the old file or the complete new one, never a part. An existing
- * output is replaced only with `force` (else E_EXISTS). A thrown error, SIGINT or SIGTERM removes the
+ * output is replaced only with `force` (else E_EXISTS), keeping its permission bits; a folder, FIFO or
+ * device is never replaced (E_IO). A thrown error, SIGINT or SIGTERM removes the
  * temporary file; the signal is then re-raised so the exit status is the usual one (a signal that arrives
- * during a synchronous write takes effect right after it: the complete file is in place). Once a process has
- * written through this module, its SIGINT/SIGTERM go through that handler (clean up, then re-raise), so a
- * signal during later synchronous work takes effect when that work yields. A SIGKILL cannot be
+ * during a synchronous write takes effect right after it: the complete file is in place). The handlers are
+ * installed by the first atomic write of a process: before it (the long computations of every command),
+ * Ctrl-C and SIGTERM keep their default action and stop the process at once. Commands that write several
+ * files, or stream one in chunks, `await checkpoint()` between them so a signal takes effect there, and
+ * after the last file the event loop is kept alive until it has polled for a pending signal. A SIGKILL cannot be
  * caught: it leaves the old output intact and a stale temporary file, which the next atomic write into
  * the same folder removes once its process is gone.
  */
@@ -16,6 +19,7 @@ import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { CalibraError } from '../errors.js';
+import { checkOutputTarget } from './outputs.js';
 
 /** Options for atomic writes. */
 export interface WriteOptions {
@@ -62,6 +66,38 @@ function installHandlers(): void {
   handlersInstalled = true;
   for (const s of SIGNALS) process.on(s, onSignal);
   process.on('exit', onExit);
+}
+
+let keepAliveScheduled = false;
+
+/**
+ * Once no temporary file is live, keeps the event loop alive until it has polled for signals: a signal
+ * that arrived during a synchronous write is then dispatched to the handler (which re-raises it) instead
+ * of being dropped when the loop runs out of work (the signal watcher does not keep the loop alive).
+ * The handlers themselves stay installed: removing them can drop a signal that arrives just before.
+ */
+function keepAliveForSignals(): void {
+  if (keepAliveScheduled || !handlersInstalled) return;
+  keepAliveScheduled = true;
+  afterPendingSignals(() => { keepAliveScheduled = false; });
+}
+
+/**
+ * Yields to the event loop so that a pending SIGINT/SIGTERM takes effect (temporary files removed,
+ * the signal re-raised). Call it between the files of a multi-file output and between the chunks of a
+ * streamed one. Cost: two event-loop turns.
+ */
+export function checkpoint(): Promise<void> {
+  return new Promise((resolve) => { afterPendingSignals(resolve); });
+}
+
+/**
+ * Runs `fn` once the event loop has polled for signals: two immediates, because the first turn after
+ * synchronous work may run its immediates before the poll that reads a pending signal (measured on
+ * Node 20: with one immediate, a SIGTERM received during the work is never dispatched).
+ */
+function afterPendingSignals(fn: () => void): void {
+  setImmediate(() => { setImmediate(fn); });
 }
 
 function uninstallHandlers(): void {
@@ -111,7 +147,8 @@ export function removeStaleTemps(dir: string): void {
 export function createAtomicWriter(file: string, opts: WriteOptions = {}): AtomicWriter {
   const target = path.resolve(file);
   const dir = path.dirname(target);
-  if (!opts.force && fs.existsSync(target)) throw existsError(file);
+  // a folder, FIFO or device is never replaced (--force or not); an existing file only with force
+  checkOutputTarget(file, undefined, opts.force === true);
   removeStaleTemps(dir);
   const tempPath = path.join(dir, `.${path.basename(target)}.calibra-tmp-${process.pid}-${HOST_TAG}${randomBytes(4).toString('hex')}`);
   let fd: number;
@@ -127,10 +164,11 @@ export function createAtomicWriter(file: string, opts: WriteOptions = {}): Atomi
   }
   let open = true;
   // The handlers stay installed after the write: a signal that arrived during a synchronous write is
-  // still pending and is dispatched only on a later turn of the event loop; removing the handlers first
-  // would drop it (the process would carry on). onSignal re-raises it with the default action.
+  // still pending and is dispatched only on a later turn of the event loop; removing the handlers would
+  // drop it (the process would carry on). onSignal re-raises it with the default action.
   const finish = (): void => {
     live.delete(tempPath);
+    if (live.size === 0) keepAliveForSignals();
   };
   const abort = (): void => {
     if (open) { try { fs.closeSync(fd); } catch { /* closed */ } open = false; }
@@ -154,6 +192,13 @@ export function createAtomicWriter(file: string, opts: WriteOptions = {}): Atomi
     commit() {
       if (!open) throw new CalibraError('E_IO', 'commit after commit or abort', { source: file });
       try {
+        if (opts.force) {
+          // the replaced file keeps its permissions (a mode-600 file stays 600)
+          let old: fs.Stats | null = null;
+          try { old = fs.statSync(target); } catch { /* no file to replace */ }
+          if (old !== null && !old.isFile()) throw new CalibraError('E_IO', 'the output became a non-regular file while calibra was writing', { source: file, fix: 'give the path of a regular file' });
+          if (old !== null) fs.fchmodSync(fd, old.mode & 0o7777);
+        }
         fs.fsyncSync(fd);
         fs.closeSync(fd);
         open = false;

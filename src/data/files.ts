@@ -4,20 +4,20 @@
  * the position and the fix (issue 8). The byte-level parsers it uses are browser-safe and live beside it.
  */
 import * as path from 'node:path';
-import { CalibraError } from '../errors.js';
+import { CalibraError, listForMessage } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
 import { createAtomicWriter, writeFileAtomic, type WriteOptions } from './atomic.js';
 import { descrOf, HOST_LITTLE_ENDIAN } from './dtype.js';
-import { formatCsvMatrix, parseCsvMatrix } from './csv.js';
+import { formatCsvMatrix, parseCsvMatrix, type CsvHeader } from './csv.js';
 import { formatJsonMatrix, parseJsonArray, type JsonArrayKey } from './json.js';
-import { readInputFile } from './read-file.js';
+import { checkInputFile, readInputFile, readTextFile } from './read-file.js';
 import { encodeNpy, encodeNpyHeader, parseNpy } from './npy.js';
 import { parseNpz } from './npz.js';
 import { arrayToLabels, arrayToLogits, arrayToProbs, checkSameRows, DEFAULT_PROBS_TOLERANCE, type FloatStorage, type NumericArray } from './validate.js';
 
-export { createAtomicWriter, removeStaleTemps, writeFileAtomic, type AtomicWriter, type WriteOptions } from './atomic.js';
+export { checkpoint, createAtomicWriter, removeStaleTemps, writeFileAtomic, type AtomicWriter, type WriteOptions } from './atomic.js';
 export { readNpyChunks, readNpyFileHeader, type NpyChunk } from './npy-stream.js';
-export { readInputFile } from './read-file.js';
+export { checkInputFile, MAX_TEXT_BYTES, readInputFile, readTextFile } from './read-file.js';
 export { loadViewsFile, saveViewsFile, VIEWS_RESERVED_NAMES, type ViewsFile, type ViewsFileInput } from './views-file.js';
 
 /** Options for the loaders. */
@@ -28,6 +28,8 @@ export interface LoadOptions {
   readonly key?: string;
   /** Read a `.npy` file into a SharedArrayBuffer, so its matrix can be handed to worker threads without a copy. */
   readonly shared?: boolean;
+  /** How a `.csv` file's first row is read (CLI `--header`; default 'auto', see parseCsvMatrix). */
+  readonly csvHeader?: CsvHeader;
 }
 
 /** Options for {@link loadLogits} and {@link loadProbs} that keep float32 files as Float32Array. */
@@ -60,27 +62,37 @@ function extensionOf(file: string): string {
  * member named after the role, else the only member. Cost: O(file size).
  */
 export function loadNumericArray(file: string, role: JsonArrayKey, opts: LoadOptions = {}): NumericArray {
+  checkInputFile(file); // what the path is (missing, a folder, a FIFO, a device) before what its name says
   const ext = extensionOf(file);
-  const bytes = readInputFile(file, opts.maxBytes, opts.shared === true && ext === '.npy');
   const limits = { source: file, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}) };
-  if (ext === '.csv') return toArray(parseCsvMatrix(new TextDecoder().decode(bytes), { source: file }));
+  if (ext === '.csv') {
+    const m = parseCsvMatrix(readTextFile(file, opts.maxBytes), { source: file, header: opts.csvHeader ?? 'auto', role });
+    return { shape: m.cols === 1 ? [m.rows] : [m.rows, m.cols], data: m.data, ...(m.readAs !== '' ? { readAs: m.readAs } : {}) };
+  }
   if (ext === '.json') {
     // An object input is read at the role's key: {"logits": ..., "labels": ...} serves --logits and --labels.
-    return parseJsonArray(new TextDecoder().decode(bytes), { source: file, key: opts.key ?? role });
+    return parseJsonArray(readTextFile(file, opts.maxBytes), { source: file, key: opts.key ?? role });
   }
+  const bytes = readInputFile(file, opts.maxBytes, opts.shared === true && ext === '.npy');
   // the bytes were just read and belong to us: float data is viewed in place, not copied
   if (ext === '.npy') return numeric(parseNpy(bytes, { ...limits, share: true }), file, undefined);
   const names = parseNpz(bytes, { ...limits, only: [] }).names;
   const key = opts.key ?? (names.includes(role) ? role : names.length === 1 ? names[0] : undefined);
   if (key === undefined || !names.includes(key)) {
-    throw new CalibraError('E_FORMAT', `the archive has no array ${JSON.stringify(opts.key ?? role)} (arrays: ${names.join(', ') || 'none'})`, { source: file, fix: `name the array "${role}" when saving: np.savez(f, ${role}=a)` });
+    throw new CalibraError('E_FORMAT', `the archive has no array ${JSON.stringify(opts.key ?? role)} (arrays: ${listForMessage(names)})`, { source: file, fix: `name the array "${role}" when saving: np.savez(f, ${role}=a)` });
   }
-  const arr = parseNpz(bytes, { ...limits, only: [key] }).arrays.get(key);
+  const arr = parseNpz(bytes, { ...limits, only: [key], share: true }).arrays.get(key);
   return numeric(arr, file, key);
 }
 
-function toArray(m: Matrix<Float64Array>): NumericArray {
-  return { shape: m.cols === 1 ? [m.rows] : [m.rows, m.cols], data: m.data };
+/** Runs a check on an array read from a CSV, adding to its message what the CSV reader guessed. */
+function withReadAs<T>(a: NumericArray & { readonly readAs?: string }, fn: (a: NumericArray) => T): T {
+  try {
+    return fn(a);
+  } catch (e) {
+    if (!(e instanceof CalibraError) || a.readAs === undefined) throw e;
+    throw new CalibraError(e.code, `${e.message} (read as: ${a.readAs})`, { ...(e.source !== undefined ? { source: e.source } : {}), ...(e.where !== undefined ? { where: e.where } : {}), ...(e.fix !== undefined ? { fix: `${e.fix}; or pass --header yes|no if the guess was wrong` } : {}) });
+  }
 }
 
 function numeric(a: ReturnType<typeof parseNpy> | undefined, file: string, key: string | undefined): NumericArray {
@@ -101,7 +113,7 @@ function numeric(a: ReturnType<typeof parseNpy> | undefined, file: string, key: 
 export function loadLogits(file: string, opts?: LoadOptions & { readonly storage?: 'float64' }): Matrix<Float64Array>;
 export function loadLogits(file: string, opts: LoadOptions & NativeFloatOptions): Matrix;
 export function loadLogits(file: string, opts: LoadOptions & NativeFloatOptions = {}): Matrix {
-  return arrayToLogits(loadNumericArray(file, 'logits', opts), file, opts.storage ?? 'float64');
+  return withReadAs(loadNumericArray(file, 'logits', opts), (a) => arrayToLogits(a, file, opts.storage ?? 'float64'));
 }
 
 /**
@@ -111,7 +123,7 @@ export function loadLogits(file: string, opts: LoadOptions & NativeFloatOptions 
 export function loadProbs(file: string, opts?: LoadProbsOptions & { readonly storage?: 'float64' }): Matrix<Float64Array>;
 export function loadProbs(file: string, opts: LoadProbsOptions & NativeFloatOptions): Matrix;
 export function loadProbs(file: string, opts: LoadProbsOptions & NativeFloatOptions = {}): Matrix {
-  return arrayToProbs(loadNumericArray(file, 'probs', opts), file, opts.tolerance ?? DEFAULT_PROBS_TOLERANCE, opts.storage ?? 'float64');
+  return withReadAs(loadNumericArray(file, 'probs', opts), (a) => arrayToProbs(a, file, opts.tolerance ?? DEFAULT_PROBS_TOLERANCE, opts.storage ?? 'float64'));
 }
 
 /**
@@ -119,7 +131,7 @@ export function loadProbs(file: string, opts: LoadProbsOptions & NativeFloatOpti
  * (E_LABEL_RANGE naming the row). Cost: O(file size).
  */
 export function loadLabels(file: string, numClasses?: number, opts: LoadOptions = {}): Int32Array {
-  return arrayToLabels(loadNumericArray(file, 'labels', opts), numClasses, file);
+  return withReadAs(loadNumericArray(file, 'labels', opts), (a) => arrayToLabels(a, numClasses, file));
 }
 
 /**

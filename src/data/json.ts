@@ -2,7 +2,7 @@
  * JSON arrays: an array of rows (`[[...], [...]]`), a flat array (`[...]`, a vector), or an object holding
  * one of those under `"logits"`, `"probs"` or `"labels"`. Browser-safe.
  */
-import { CalibraError } from '../errors.js';
+import { CalibraError, listForMessage } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
 import { numberText } from './csv.js';
 
@@ -40,7 +40,7 @@ export function parseJsonArray(text: string, opts: { readonly source?: string; r
     const keys: string[] = opts.key !== undefined ? [opts.key] : (['logits', 'probs', 'labels'] as const).filter((k) => k in obj);
     const key = keys[0];
     if (key === undefined || !(key in obj) || (opts.key === undefined && keys.length > 1)) {
-      throw jsonError('E_FORMAT', `the JSON object has no ${opts.key !== undefined ? `"${opts.key}"` : 'single "logits", "probs" or "labels"'} key (keys: ${Object.keys(obj).slice(0, 10).join(', ') || 'none'})`, 'top level', `put the array under "${opts.key ?? 'logits'}", or give a bare array of rows`, source);
+      throw jsonError('E_FORMAT', `the JSON object has no ${opts.key !== undefined ? `"${opts.key}"` : 'single "logits", "probs" or "labels"'} key (keys: ${listForMessage(Object.keys(obj))})`, 'top level', `put the array under "${opts.key ?? 'logits'}", or give a bare array of rows`, source);
     }
     value = obj[key];
     prefix = `"${key}"`;

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { CalibraError } from '../errors.js';
+import { checkInputFile } from './read-file.js';
 import type { Matrix } from '../math/matrix.js';
 import { decodeToFloat64 } from './dtype.js';
 import { MAX_NPY_HEADER_BYTES, parseNpyHeader, readNpyPrelude, type NpyHeader } from './npy.js';
@@ -25,6 +26,7 @@ function readExactly(fd: number, buf: Uint8Array, position: number): number {
 }
 
 function withFd<T>(file: string, fn: (fd: number, size: number) => T): T {
+  checkInputFile(file); // a FIFO would block the open, a device never ends
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -78,6 +80,7 @@ export function readNpyFileHeader(file: string): NpyHeader {
  */
 export function* readNpyChunks(file: string, rowsPerChunk: number, opts: { readonly finite?: boolean } = {}): Generator<NpyChunk, void, undefined> {
   if (!Number.isSafeInteger(rowsPerChunk) || rowsPerChunk < 1) throw new CalibraError('E_OPTION', `rowsPerChunk must be a positive integer, got ${rowsPerChunk}`, { fix: 'pass e.g. 65536' });
+  checkInputFile(file); // a FIFO would block the open, a device never ends
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');

@@ -12,6 +12,12 @@ import { readZipEntries, readZipEntry, writeZip } from './zip.js';
 export interface NpzReadOptions extends ReadLimits {
   /** Decode only these arrays (names without `.npy`); others are listed but not inflated. */
   readonly only?: readonly string[];
+  /**
+   * Let stored (uncompressed) members' arrays view `bytes` in place instead of copying them; only for
+   * callers that own `bytes`. Deflated members are always decoded into a fresh buffer that the array then
+   * views, so a member costs its decoded size once, not twice. Default false.
+   */
+  readonly share?: boolean;
 }
 
 /** A parsed archive: array names in archive order, and the decoded arrays. */
@@ -24,7 +30,8 @@ export interface NpzArchive {
 
 /**
  * Parses an `.npz` archive. Member names lose their `.npy` suffix, as in numpy. Non-`.npy` members,
- * duplicate names and directories are refused. Cost: O(archive size + decoded size).
+ * duplicate names and directories are refused. Cost: O(archive size + decoded size), O(n log n) in the
+ * number of members.
  * @example parseNpz(encodeNpz([['x', {shape: [1], data: new Float64Array([3])}]])).names // ['x']
  */
 export function parseNpz(bytes: Uint8Array, opts: NpzReadOptions = {}): NpzArchive {
@@ -33,6 +40,7 @@ export function parseNpz(bytes: Uint8Array, opts: NpzReadOptions = {}): NpzArchi
   const limit = resolveMaxBytes(opts.maxBytes);
   const entries = readZipEntries(bytes, source);
   const names: string[] = [];
+  const seen = new Set<string>();
   const wanted = opts.only === undefined ? undefined : new Set(opts.only);
   let declared = 0;
   for (const e of entries) {
@@ -40,8 +48,9 @@ export function parseNpz(bytes: Uint8Array, opts: NpzReadOptions = {}): NpzArchi
       throw new CalibraError('E_FORMAT', `archive member ${JSON.stringify(e.name)} is not a top-level .npy array`, { ...where, where: `member ${JSON.stringify(e.name)}`, fix: 'an .npz holds only arrays; write it with np.savez(f, name=array, ...)' });
     }
     const name = e.name.slice(0, -4);
-    if (names.includes(name)) throw new CalibraError('E_FORMAT', `array ${JSON.stringify(name)} appears twice in the archive`, { ...where, where: `member ${JSON.stringify(e.name)}`, fix: 'write the archive again with np.savez' });
+    if (seen.has(name)) throw new CalibraError('E_FORMAT', `array ${JSON.stringify(name)} appears twice in the archive`, { ...where, where: `member ${JSON.stringify(e.name)}`, fix: 'write the archive again with np.savez' });
     names.push(name);
+    seen.add(name);
     if (wanted === undefined || wanted.has(name)) declared += e.uncompressedSize;
   }
   checkSize(declared, limit, 'the declared uncompressed size of the archive members', source);
@@ -51,7 +60,7 @@ export function parseNpz(bytes: Uint8Array, opts: NpzReadOptions = {}): NpzArchi
     if (wanted !== undefined && !wanted.has(name)) return;
     const member = readZipEntry(bytes, e, source);
     try {
-      arrays.set(name, parseNpy(member, { maxBytes: limit }));
+      arrays.set(name, parseNpy(member, { maxBytes: limit, share: e.method !== 0 || opts.share === true }));
     } catch (err) {
       if (!(err instanceof CalibraError)) throw err;
       throw new CalibraError(err.code, err.message, { ...where, where: `array ${JSON.stringify(name)}${err.where !== undefined ? `, ${err.where}` : ''}`, ...(err.fix !== undefined ? { fix: err.fix } : {}) });

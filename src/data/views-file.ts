@@ -9,7 +9,7 @@
  *   authoritative (names and order), and other members are ignored. When absent (an archive written by
  *   hand with `np.savez`), the views are every other member in archive order, which is the keyword order.
  */
-import { CalibraError } from '../errors.js';
+import { CalibraError, listForMessage } from '../errors.js';
 import type { Matrix } from '../math/matrix.js';
 import type { ViewLogits } from '../calibrators/core/types.js';
 import { writeFileAtomic, type WriteOptions } from './atomic.js';
@@ -50,10 +50,11 @@ function fail(code: 'E_FORMAT' | 'E_SHAPE' | 'E_VIEWS_MISMATCH', message: string
  */
 export function loadViewsFile(file: string, opts: { readonly maxBytes?: number } = {}): ViewsFile {
   const bytes = readInputFile(file, opts.maxBytes);
-  const { names, arrays } = parseNpz(bytes, { source: file, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}) });
+  const { names, arrays } = parseNpz(bytes, { source: file, share: true, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}) });
+  const stored = new Set(names);
   const fix = 'write it with `calibra views`, or np.savez(f, original=o, rotation=r, greyscale=g, colorjitter=c, labels=y)';
   for (const need of ['original', 'labels']) {
-    if (!names.includes(need)) fail('E_FORMAT', `the views file has no array "${need}" (arrays: ${names.join(', ')})`, file, undefined, fix);
+    if (!stored.has(need)) fail('E_FORMAT', `the views file has no array "${need}" (arrays: ${listForMessage(names)})`, file, undefined, fix);
   }
   const numeric = (name: string): { shape: readonly number[]; data: NpyNumericData } => {
     const a = arrays.get(name);
@@ -69,7 +70,7 @@ export function loadViewsFile(file: string, opts: { readonly maxBytes?: number }
     if (listed.kind !== 'string' || listed.shape.length !== 1) fail('E_FORMAT', '"view_names" must be a 1-D string array', file, 'array "view_names"', 'np.savez(..., view_names=np.array(["rotation", "greyscale", "colorjitter"]))');
     viewNames = [...listed.data];
     for (const n of viewNames) {
-      if (!names.includes(n)) fail('E_VIEWS_MISMATCH', `"view_names" lists "${n}" but the archive has no such array (arrays: ${names.join(', ')})`, file, 'array "view_names"', 'list only views that are stored, or store the missing view');
+      if (!stored.has(n)) fail('E_VIEWS_MISMATCH', `"view_names" lists ${JSON.stringify(n)} but the archive has no such array (arrays: ${listForMessage(names)})`, file, 'array "view_names"', 'list only views that are stored, or store the missing view');
     }
   } else {
     viewNames = names.filter((n) => !VIEWS_RESERVED_NAMES.includes(n));

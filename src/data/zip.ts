@@ -17,7 +17,12 @@ export interface ZipEntry {
   readonly uncompressedSize: number;
   /** Offset of the member's local header. */
   readonly localHeaderOffset: number;
+  /** Offset of the member's (compressed) data, just after its local header. */
+  readonly dataOffset: number;
 }
+
+/** Deflate's largest possible expansion: a 258-byte match costs at least 2 bits, so at most 1032 output bytes per input byte. */
+const DEFLATE_MAX_RATIO = 1032;
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -58,27 +63,35 @@ function findEndRecord(bytes: Uint8Array, dv: DataView, source: string | undefin
 }
 
 /**
- * Lists the members of a ZIP archive from its central directory. Cost: O(number of members).
+ * Lists the members of a ZIP archive from its central directory, checked against their local headers
+ * (same name and method), each inside the file before the central directory, and no two members sharing
+ * bytes (overlapping entries would multiply the decoded size of a small file). Every field is bounds-checked
+ * against the file length, not against sizes the file declares. Cost: O(n log n) in the number of members.
  */
 export function readZipEntries(bytes: Uint8Array, source?: string): ZipEntry[] {
   if (bytes.length === 0) throw new CalibraError('E_EMPTY', 'the file is empty', { ...(source !== undefined ? { source } : {}), fix: 'write the archive again with np.savez' });
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const eocd = findEndRecord(bytes, dv, source);
+  if (dv.getUint16(eocd + 4, true) !== 0 || dv.getUint16(eocd + 6, true) !== 0 || dv.getUint16(eocd + 8, true) !== dv.getUint16(eocd + 10, true)) {
+    throw zipError('a multi-part (split or spanned) archive is not supported', `byte ${eocd}`, source, 'E_UNSUPPORTED');
+  }
   let count = dv.getUint16(eocd + 10, true);
   let cdSize = dv.getUint32(eocd + 12, true);
   let cdOffset = dv.getUint32(eocd + 16, true);
   if ((count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) && eocd >= 20 && dv.getUint32(eocd - 20, true) === 0x07064b50) {
     const z64 = u64(dv, eocd - 12);
-    if (z64 + 56 > bytes.length || dv.getUint32(z64, true) !== 0x06064b50) throw zipError('bad ZIP64 end record', `byte ${z64}`, source);
+    if (z64 + 56 > eocd - 20 || dv.getUint32(z64, true) !== 0x06064b50) throw zipError('bad ZIP64 end record', `byte ${eocd - 20}`, source);
     count = u64(dv, z64 + 32);
     cdSize = u64(dv, z64 + 40);
     cdOffset = u64(dv, z64 + 48);
   }
   if (cdOffset + cdSize > bytes.length || count > cdSize / 46) throw zipError('the central directory lies outside the file', `byte ${eocd}`, source, 'E_TRUNCATED');
+  const cdEnd = cdOffset + cdSize;
   const entries: ZipEntry[] = [];
+  const decoder = new TextDecoder('utf-8');
   let p = cdOffset;
   for (let i = 0; i < count; i++) {
-    if (p + 46 > bytes.length || dv.getUint32(p, true) !== 0x02014b50) throw zipError(`central directory entry ${i} is damaged`, `byte ${p}`, source);
+    if (p + 46 > cdEnd || dv.getUint32(p, true) !== 0x02014b50) throw zipError(`central directory entry ${i} is damaged`, `byte ${p}`, source);
     const flags = dv.getUint16(p + 8, true);
     const method = dv.getUint16(p + 10, true);
     const crc = dv.getUint32(p + 16, true);
@@ -88,27 +101,65 @@ export function readZipEntries(bytes: Uint8Array, source?: string): ZipEntry[] {
     const extraLen = dv.getUint16(p + 30, true);
     const commentLen = dv.getUint16(p + 32, true);
     let localHeaderOffset = dv.getUint32(p + 42, true);
-    if (p + 46 + nameLen + extraLen + commentLen > bytes.length) throw zipError(`central directory entry ${i} is cut short`, `byte ${p}`, source, 'E_TRUNCATED');
-    const name = new TextDecoder('utf-8').decode(bytes.subarray(p + 46, p + 46 + nameLen));
+    if (p + 46 + nameLen + extraLen + commentLen > cdEnd) throw zipError(`central directory entry ${i} is cut short`, `byte ${p}`, source, 'E_TRUNCATED');
+    const nameBytes = bytes.subarray(p + 46, p + 46 + nameLen);
+    const name = decoder.decode(nameBytes);
     let e = p + 46 + nameLen;
     const extraEnd = e + extraLen;
     while (e + 4 <= extraEnd) {
       const id = dv.getUint16(e, true);
       const size = dv.getUint16(e + 2, true);
+      if (e + 4 + size > extraEnd) throw zipError(`central directory entry ${i}: extra field 0x${id.toString(16).padStart(4, '0')} declares ${size} bytes, past the end of its entry`, `byte ${e}`, source);
       if (id === 0x0001) {
         let q = e + 4;
-        const need = (v: number): boolean => v === 0xffffffff && q + 8 <= e + 4 + size;
+        const fieldEnd = q + size;
+        const need = (v: number): boolean => v === 0xffffffff && q + 8 <= fieldEnd;
         if (need(uncompressedSize)) { uncompressedSize = u64(dv, q); q += 8; }
         if (need(compressedSize)) { compressedSize = u64(dv, q); q += 8; }
         if (need(localHeaderOffset)) { localHeaderOffset = u64(dv, q); q += 8; }
       }
       e += 4 + size;
     }
+    if (uncompressedSize === 0xffffffff || compressedSize === 0xffffffff || localHeaderOffset === 0xffffffff) {
+      throw zipError(`central directory entry ${i}: a ZIP64 size or offset is missing from its extra field`, `byte ${p}`, source);
+    }
     if (flags & 1) throw zipError(`member ${JSON.stringify(name)} is encrypted`, `byte ${p}`, source, 'E_UNSUPPORTED');
-    entries.push({ name, method, crc32: crc, compressedSize, uncompressedSize, localHeaderOffset });
+    const dataOffset = checkLocalHeader(bytes, dv, localHeaderOffset, nameBytes, method, name, cdOffset, source);
+    if (dataOffset + compressedSize > cdOffset) throw zipError(`member ${JSON.stringify(name)} is cut short (needs ${compressedSize} bytes from byte ${dataOffset}, the central directory starts at byte ${cdOffset})`, `byte ${p}`, source, 'E_TRUNCATED');
+    entries.push({ name, method, crc32: crc, compressedSize, uncompressedSize, localHeaderOffset, dataOffset });
     p += 46 + nameLen + extraLen + commentLen;
   }
+  checkNoOverlap(entries, source);
   return entries;
+}
+
+/** Checks the local header at `at` agrees with the central directory; returns where the member's data starts. */
+function checkLocalHeader(bytes: Uint8Array, dv: DataView, at: number, cdName: Uint8Array, method: number, name: string, cdOffset: number, source: string | undefined): number {
+  const where = `member ${JSON.stringify(name)}`;
+  if (at + 30 > cdOffset || dv.getUint32(at, true) !== 0x04034b50) throw zipError(`local header missing at byte ${at}`, where, source);
+  const nameLen = dv.getUint16(at + 26, true);
+  const extraLen = dv.getUint16(at + 28, true);
+  const start = at + 30 + nameLen + extraLen;
+  if (start > cdOffset) throw zipError('the local header runs into the central directory', where, source, 'E_TRUNCATED');
+  const local = bytes.subarray(at + 30, at + 30 + nameLen);
+  let same = local.length === cdName.length;
+  for (let k = 0; same && k < local.length; k++) same = local[k] === cdName[k];
+  if (!same) throw zipError(`the local header names the member ${JSON.stringify(new TextDecoder('utf-8').decode(local).slice(0, 80))}, the central directory ${JSON.stringify(name.slice(0, 80))}`, where, source);
+  const localMethod = dv.getUint16(at + 8, true);
+  if (localMethod !== method) throw zipError(`the local header says compression method ${localMethod}, the central directory ${method}`, where, source);
+  return start;
+}
+
+/** Refuses members whose bytes (local header + data) overlap another's. Cost: O(n log n). */
+function checkNoOverlap(entries: readonly ZipEntry[], source: string | undefined): void {
+  const order = entries.map((_, i) => i).sort((a, b) => (entries[a] as ZipEntry).localHeaderOffset - (entries[b] as ZipEntry).localHeaderOffset);
+  for (let k = 1; k < order.length; k++) {
+    const prev = entries[order[k - 1] as number] as ZipEntry;
+    const cur = entries[order[k] as number] as ZipEntry;
+    if (cur.localHeaderOffset < prev.dataOffset + prev.compressedSize) {
+      throw zipError(`members ${JSON.stringify(prev.name)} and ${JSON.stringify(cur.name)} overlap (the second starts at byte ${cur.localHeaderOffset}, inside the first, which ends at byte ${prev.dataOffset + prev.compressedSize})`, `member ${JSON.stringify(cur.name)}`, source);
+    }
+  }
 }
 
 /**
@@ -116,11 +167,8 @@ export function readZipEntries(bytes: Uint8Array, source?: string): ZipEntry[] {
  * has already checked the declared size against the limit. Cost: O(compressed + uncompressed size).
  */
 export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, source?: string): Uint8Array {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const where = `member ${JSON.stringify(entry.name)}`;
-  const h = entry.localHeaderOffset;
-  if (h + 30 > bytes.length || dv.getUint32(h, true) !== 0x04034b50) throw zipError('local header missing', where, source);
-  const start = h + 30 + dv.getUint16(h + 26, true) + dv.getUint16(h + 28, true);
+  const start = entry.dataOffset;
   const end = start + entry.compressedSize;
   if (end > bytes.length) throw zipError(`the member is cut short (needs ${entry.compressedSize} bytes)`, where, source, 'E_TRUNCATED');
   const packed = bytes.subarray(start, end);
@@ -132,6 +180,9 @@ export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, source?: string
     // A deflate stream cannot be much larger than its output (stored blocks cost 5 bytes per 64 KiB);
     // refusing larger inputs bounds the work an archive that lies about its size can cause.
     if (entry.compressedSize > entry.uncompressedSize * 1.2 + 1024) throw zipError('the compressed size is not plausible for the declared size', where, source);
+    // ... and no deflate stream decodes to more than 1032 bytes per byte: a larger declared size is a lie,
+    // refused before its buffer is allocated.
+    if (entry.uncompressedSize > entry.compressedSize * DEFLATE_MAX_RATIO + 1024) throw zipError(`the member declares ${entry.uncompressedSize} bytes, more than ${entry.compressedSize} bytes of deflate can hold`, where, source);
     const buf = new Uint8Array(entry.uncompressedSize + 1);
     try {
       out = inflateSync(packed, { out: buf });

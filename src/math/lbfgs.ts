@@ -96,6 +96,8 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
   const d = new Float64Array(n);
   const xt = new Float64Array(n);
   const gt = new Float64Array(n);
+  // the best trial point of a line search, kept so that accepting it needs no extra evaluation
+  const keep: Keep = { x: new Float64Array(n), g: new Float64Array(n), xt, gt };
   const S = new Float64Array(m * n);
   const Y = new Float64Array(m * n);
   const rho = new Float64Array(m);
@@ -152,27 +154,30 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
       dg = dot(n, d, g);
     }
     const step0 = count === 0 ? Math.min(1, 1 / Math.max(gn, 1e-300)) : 1;
-    const ls = strongWolfe(evalAt, f, dg, step0, c1, c2, maxLs, n, gt, d);
+    const ls = strongWolfe(evalAt, f, dg, step0, c1, c2, maxLs, n, gt, d, keep);
     if (ls === null) { reason = 'line-search'; break; }
-    // accept: xt/gt hold the accepted point
-    const slot = head;
-    const s = S.subarray(slot * n, slot * n + n);
-    const y = Y.subarray(slot * n, slot * n + n);
-    for (let i = 0; i < n; i++) {
-      s[i] = (xt[i] as number) - (x[i] as number);
-      y[i] = (gt[i] as number) - (g[i] as number);
+    // accept: xt/gt hold the accepted point. The pair (s, y) is tested (s·y > 0) BEFORE it is written:
+    // when the history is full, slot `head` holds the oldest pair still in use, and a rejected pair
+    // written there would corrupt it (its rho belongs to the old pair).
+    let sy = 0;
+    for (let i = 0; i < n; i++) sy += ((xt[i] as number) - (x[i] as number)) * ((gt[i] as number) - (g[i] as number));
+    if (sy > 1e-300) {
+      const slot = head;
+      const s = S.subarray(slot * n, slot * n + n);
+      const y = Y.subarray(slot * n, slot * n + n);
+      for (let i = 0; i < n; i++) {
+        s[i] = (xt[i] as number) - (x[i] as number);
+        y[i] = (gt[i] as number) - (g[i] as number);
+      }
+      rho[slot] = 1 / sy;
+      head = (head + 1) % m;
+      if (count < m) count++;
     }
-    const sy = dot(n, s, y);
     const fPrev = f;
     x.set(xt);
     g.set(gt);
     f = ls;
     iterations++;
-    if (sy > 1e-300) {
-      rho[slot] = 1 / sy;
-      head = (head + 1) % m;
-      if (count < m) count++;
-    }
     if (!Number.isFinite(f)) { reason = 'non-finite'; break; }
     if (fPrev - f <= ftol * Math.max(1, Math.abs(f))) {
       if (infNorm(n, g) <= 1e3 * gtol * Math.max(1, Math.abs(f))) { reason = 'function'; break; }
@@ -184,13 +189,20 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
   return { x, f, gradInfNorm, iterations, evaluations, converged, reason };
 }
 
+/** Trial buffers of the line search and a copy of its best point. */
+interface Keep { readonly x: Float64Array; readonly g: Float64Array; readonly xt: Float64Array; readonly gt: Float64Array }
+
+function save(k: Keep): void { k.x.set(k.xt); k.g.set(k.gt); }
+function restore(k: Keep): void { k.xt.set(k.x); k.gt.set(k.g); }
+
 /**
  * Strong-Wolfe line search (N&W Alg. 3.5/3.6). On success the accepted point and gradient are left in
- * the caller's trial buffers (last evaluation is the accepted one) and the value is returned; null on failure.
+ * the caller's trial buffers and the value is returned; null on failure. At most `maxLs` evaluations in
+ * all, the zoom phase included (its best point is kept, not evaluated again).
  */
 function strongWolfe(
   evalAt: (step: number) => number, f0: number, dg0: number, step0: number,
-  c1: number, c2: number, maxLs: number, n: number, gt: Float64Array, d: Float64Array,
+  c1: number, c2: number, maxLs: number, n: number, gt: Float64Array, d: Float64Array, keep: Keep,
 ): number | null {
   let aPrev = 0, fPrev = f0, gPrev = dg0;
   let a = step0;
@@ -200,11 +212,12 @@ function strongWolfe(
     const fa = evalAt(a); evals++;
     const ga = dot(n, gt, d);
     if (!Number.isFinite(fa) || fa > f0 + c1 * a * dg0 || (evals > 1 && fa >= fPrev)) {
-      return zoom(evalAt, f0, dg0, aPrev, fPrev, gPrev, a, Number.isFinite(fa) ? fa : Infinity, Number.isFinite(ga) ? ga : NaN, c1, c2, maxLs - evals, n, gt, d);
+      return zoom(evalAt, f0, dg0, aPrev, fPrev, gPrev, a, Number.isFinite(fa) ? fa : Infinity, Number.isFinite(ga) ? ga : NaN, c1, c2, maxLs - evals, n, gt, d, keep);
     }
     if (Math.abs(ga) <= -c2 * dg0) return fa;
-    if (ga >= 0) return zoom(evalAt, f0, dg0, a, fa, ga, aPrev, fPrev, gPrev, c1, c2, maxLs - evals, n, gt, d);
+    if (ga >= 0) { save(keep); return zoom(evalAt, f0, dg0, a, fa, ga, aPrev, fPrev, gPrev, c1, c2, maxLs - evals, n, gt, d, keep); }
     if (evals >= maxLs || a >= aMax) return null;
+    save(keep); // aPrev's point, in case the zoom that follows accepts it
     aPrev = a; fPrev = fa; gPrev = ga;
     a = Math.min(a * 2.5, aMax);
   }
@@ -213,9 +226,9 @@ function strongWolfe(
 function zoom(
   evalAt: (step: number) => number, f0: number, dg0: number,
   aLo: number, fLo: number, gLo: number, aHi: number, fHi: number, gHi: number,
-  c1: number, c2: number, budget: number, n: number, gt: Float64Array, d: Float64Array,
+  c1: number, c2: number, budget: number, n: number, gt: Float64Array, d: Float64Array, keep: Keep,
 ): number | null {
-  for (let it = 0; it < Math.max(budget, 1); it++) {
+  for (let it = 0; it < budget; it++) {
     const lo = Math.min(aLo, aHi), hi = Math.max(aLo, aHi);
     const width = hi - lo;
     let a = Number.isFinite(fHi) && Number.isFinite(gHi)
@@ -230,13 +243,15 @@ function zoom(
       if (Math.abs(ga) <= -c2 * dg0) return fa;
       if (ga * (aHi - aLo) >= 0) { aHi = aLo; fHi = fLo; gHi = gLo; }
       aLo = a; fLo = fa; gLo = ga;
+      save(keep);
     }
     if (width <= 1e-16 * Math.max(1, hi)) break;
   }
-  // Accept the best sufficient-decrease point if it lowers f (weak acceptance), else fail.
+  // Accept the best sufficient-decrease point if it lowers f (weak acceptance), else fail. Its point and
+  // gradient were kept when it was evaluated: no evaluation past the budget.
   if (aLo > 0 && fLo < f0) {
-    const fa = evalAt(aLo);
-    return fa;
+    restore(keep);
+    return fLo;
   }
   return null;
 }

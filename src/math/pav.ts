@@ -212,7 +212,8 @@ function poolAndTrim(ux: Float64Array, uy: Float64Array, uw: Float64Array, opts:
 export function predictIsotonic(map: IsotonicMap, q: number, outOfBounds: 'clip' | 'nan' = 'clip'): number {
   const { x, y } = map;
   const m = x.length;
-  if (m === 1) return (outOfBounds === 'nan' && q !== x[0]) ? NaN : y[0] as number;
+  // one threshold: the constant, whatever q and the out-of-bounds rule (scikit-learn's `_build_f`: len(y) == 1)
+  if (m === 1) return y[0] as number;
   const x0 = x[0] as number;
   const xl = x[m - 1] as number;
   if (q < x0 || q > xl) {

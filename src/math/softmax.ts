@@ -14,6 +14,7 @@ export function softmaxRowInto(
     const z = (logits[base + j] as number) * invTemperature;
     if (z > max) max = z;
   }
+  if (max === Infinity && invTemperature > 0) return softmaxRowOverflow(logits, cols, base, invTemperature, out, outOffset);
   let sum = 0;
   for (let j = 0; j < cols; j++) {
     const e = Math.exp((logits[base + j] as number) * invTemperature - max);
@@ -23,6 +24,25 @@ export function softmaxRowInto(
   const inv = 1 / sum;
   for (let j = 0; j < cols; j++) out[outOffset + j] = (out[outOffset + j] as number) * inv;
   return max + Math.log(sum);
+}
+
+/**
+ * The rare row whose scaled logits overflow (finite z, z / T = Infinity): the max is subtracted before
+ * scaling, (z - max) / T, so the largest entries give exp(0) = 1 and the others underflow to 0, instead of
+ * Infinity - Infinity = NaN. Returns Infinity (the log-sum-exp overflows).
+ */
+function softmaxRowOverflow(logits: FloatArray, cols: number, base: number, invTemperature: number, out: FloatArray, outOffset: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < cols; j++) max = Math.max(max, logits[base + j] as number);
+  let sum = 0;
+  for (let j = 0; j < cols; j++) {
+    const d = (logits[base + j] as number) - max;
+    const e = d === 0 ? 1 : Math.exp(d * invTemperature);
+    out[outOffset + j] = e;
+    sum += e;
+  }
+  for (let j = 0; j < cols; j++) out[outOffset + j] = (out[outOffset + j] as number) / sum;
+  return Infinity;
 }
 
 /** Log-sum-exp of row `r` scaled by `scale`. */
@@ -62,14 +82,18 @@ export function probsToLogits(probs: Matrix, eps = 1e-12): Matrix<Float64Array> 
   return { data: out, rows: probs.rows, cols: probs.cols };
 }
 
-/** Index of the largest entry of row r (first one on ties, like numpy argmax). */
+/**
+ * Index of the largest entry of row r: the first one on ties, and the first NaN when the row holds one,
+ * like numpy's argmax (NaN propagates as the maximum: np.argmax([1, nan, 3]) == 1).
+ */
 export function argmaxRow(data: FloatArray, cols: number, r: number): number {
   const base = r * cols;
   let best = 0;
   let bestV = data[base] as number;
+  if (bestV !== bestV) return 0;
   for (let j = 1; j < cols; j++) {
     const v = data[base + j] as number;
-    if (v > bestV) { bestV = v; best = j; }
+    if (v > bestV) { bestV = v; best = j; } else if (v !== v) return j;
   }
   return best;
 }

@@ -6,6 +6,7 @@
  * Edges are computed by division, `e_b = b / B` (not `b * (1/B)` as numpy's linspace does), and an
  * {@link EdgeRule} says which side of each interval is closed (metrics.md §1).
  */
+import { CalibraError } from '../errors.js';
 
 /**
  * Which side of an equal-width interval is closed.
@@ -19,6 +20,10 @@ export type EdgeRule = 'right' | 'guo' | 'left';
 
 /** The edge rules, for option validation. */
 export const EDGE_RULES: readonly EdgeRule[] = ['right', 'guo', 'left'];
+
+function nanScore(): CalibraError {
+  return new CalibraError('E_NON_FINITE', 'a NaN score reached the binned metrics (it would count in N but in no bin)', { fix: 'probabilities must be numbers in [0, 1]; check the calibrator or the input that produced the NaN' });
+}
 
 /**
  * Bin of score `s` among `bins` equal-width bins on [0, 1] under `rule`; -1 when the score is in no bin
@@ -67,8 +72,13 @@ export function createBinnedStats(bins: number, groups = 1, rule: EdgeRule = 'ri
   return { bins, groups, rule, count: new Float64Array(m), sumScore: new Float64Array(m), sumTarget: new Float64Array(m), total: new Float64Array(groups), edges };
 }
 
-/** Adds one (score, target) pair to group `g`. Cost O(1), no allocation. */
+/**
+ * Adds one (score, target) pair to group `g`. A NaN score (which would count in the total but in no bin,
+ * biasing every weight n_b / N) is refused with E_NON_FINITE, as scikit-learn's calibration_curve refuses it.
+ * Cost O(1), no allocation.
+ */
 export function addToBins(stats: BinnedStats, g: number, score: number, target: number, weight = 1): void {
+  if (score !== score) throw nanScore();
   stats.total[g] = (stats.total[g] as number) + weight;
   const b = equalWidthBin(score, stats.bins, stats.rule);
   if (b < 0) return;
@@ -89,6 +99,7 @@ export function addClasswiseRow(stats: BinnedStats, p: ArrayLike<number>, base: 
   if (rule === 'right') {
     for (let k = 0, o = 0; k < groups; k++, o += bins) {
       const s = p[base + k] as number;
+      if (s !== s) throw nanScore();
       let b = Math.floor(s * bins);
       if (b < 0) b = 0;
       if (b > last) b = last;
@@ -101,6 +112,7 @@ export function addClasswiseRow(stats: BinnedStats, p: ArrayLike<number>, base: 
   } else {
     for (let k = 0, o = 0; k < groups; k++, o += bins) {
       const s = p[base + k] as number;
+      if (s !== s) throw nanScore();
       const b = equalWidthBin(s, bins, rule);
       if (b < 0) continue;
       const i = o + b;

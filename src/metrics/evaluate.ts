@@ -12,7 +12,8 @@ import { caPaperAce, caPaperEce, caPaperKs, caPaperMce, caPaperSceAddRow, caPape
 import { parseMetricId, type MetricSpec } from './ids.js';
 import { kdeEce, mmce, smece } from './kernel.js';
 import { aurc, auroc, averagePrecision, eaurc, fprAt95Tpr, ksError } from './ranking.js';
-import { addPartial, BLOCK_ROWS, createPartial, zeroPartial, type PartialLayout, type PartialStats, type Sums } from './partial.js';
+import { resolveMaxBytes } from '../data/limits.js';
+import { addPartial, BLOCK_ROWS, createPartial, partialBytes, zeroPartial, type PartialLayout, type PartialStats, type Sums } from './partial.js';
 import { summarizeLogitRow, summarizeProbRow, SummaryBuilder, type SampleSummary } from './summary.js';
 
 /** Options shared by every evaluation entry point. */
@@ -21,6 +22,8 @@ export interface EvaluateOptions {
   readonly edges?: EdgeRule;
   /** Keep the per-sample summary even when no id needs it (for bootstrap intervals). Default false. */
   readonly keepSamples?: boolean;
+  /** Memory limit of the per-class statistics (default `CALIBRA_MAX_BYTES` or 2 GiB); E_TOO_LARGE above it. */
+  readonly maxBytes?: number;
 }
 
 /** Everything a metric value is computed from. */
@@ -91,9 +94,23 @@ export class MetricAccumulator {
       classes, rule: this.rule, top: binsOf(this.specs, 'top-bins'), cond: binsOf(this.specs, 'cond-bins'),
       cls: binsOf(this.specs, 'class-bins'), caSce: binsOf(this.specs, 'ca-sce'),
     };
+    // two partials (the running total and the current block): refuse, before allocating, per-class
+    // statistics that the memory limit cannot hold (1 row × 3 000 000 classes took 4.4 GB)
+    const bytes = 2 * partialBytes(layout);
+    const limit = resolveMaxBytes(opts.maxBytes);
+    if (bytes > limit) {
+      const wide = this.specs.filter((s) => s.need === 'class-bins' || s.need === 'cond-bins' || s.need === 'ca-sce').map((s) => s.id);
+      throw new CalibraError('E_TOO_LARGE', `${wide.join(', ')} over ${classes} classes need ${bytes} bytes of per-class bin statistics, over the memory limit of ${limit} bytes`, { where: 'metrics', fix: 'drop the class-wise ids, give them fewer bins (e.g. cw_ece@5), or raise the limit with CALIBRA_MAX_BYTES=8G if the machine has the memory' });
+    }
     this.total = createPartial(layout);
     this.block = createPartial(layout);
     this.probRow = new Float64Array(classes);
+  }
+
+  /** Bytes of binned statistics an accumulator of these ids over `classes` classes holds (two partials). Cost O(ids). */
+  static statisticsBytes(ids: readonly string[], classes: number): number {
+    const specs = parseMetricIds(ids);
+    return 2 * partialBytes({ classes, rule: 'right', top: binsOf(specs, 'top-bins'), cond: binsOf(specs, 'cond-bins'), cls: binsOf(specs, 'class-bins'), caSce: binsOf(specs, 'ca-sce') });
   }
 
   /** Rows seen so far. */

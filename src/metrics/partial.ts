@@ -41,6 +41,12 @@ export interface PartialLayout {
 }
 
 /** Zeroed statistics for a layout. Cost O(K·Σ bins) memory. */
+/** Bytes one {@link createPartial} of this layout allocates (K·B cells of 24 bytes per class-wise bin count). Cost O(1). */
+export function partialBytes(l: PartialLayout): number {
+  const binned = (bs: readonly number[], groups: number): number => bs.reduce((s, b) => s + 8 * (3 * groups * b + groups + b + 1), 0);
+  return binned(l.top, 1) + binned(l.cond, l.classes) + binned(l.cls, l.classes) + l.caSce.reduce((s, b) => s + 24 * l.classes * b, 0);
+}
+
 export function createPartial(l: PartialLayout): PartialStats {
   const p: PartialStats = { sums: { n: 0, correct: 0, brier: 0, brierTop: 0, nll: 0 }, top: new Map(), cond: new Map(), cls: new Map(), caSce: new Map() };
   for (const b of l.top) p.top.set(b, createBinnedStats(b, 1, l.rule));

@@ -110,6 +110,23 @@ function fileSlug(s: string): string {
   return s.replace(/[^A-Za-z0-9_.-]+/g, '_');
 }
 
+/** The chart (and PNG file) names of one test set: its ECE-vs-bins curve, then per method its two diagrams. */
+function sweepChartName(testSet: string): string {
+  return fileSlug(`${testSet}-ece-vs-bins`);
+}
+
+function methodChartNames(testSet: string, method: string): [string, string] {
+  return [fileSlug(`${testSet}-${method}-reliability`), fileSlug(`${testSet}-${method}-smooth`)];
+}
+
+/**
+ * Every chart name a report of these test sets and methods writes (`--png-dir` writes `NAME.png`), in
+ * order; known before any work, so a command can refuse colliding or existing files up front. Cost: O(T·M).
+ */
+export function reportChartNames(testSets: readonly string[], methods: readonly string[]): string[] {
+  return testSets.flatMap((t) => [sweepChartName(t), ...methods.flatMap((m) => methodChartNames(t, m))]);
+}
+
 function slug(s: string, i: number): string {
   return `${i}-${s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
 }
@@ -175,7 +192,7 @@ function panels(input: ReportInput, cells: CellData[][], opts: ResolvedReportOpt
     parts.push(`<section class="panel" role="tabpanel" id="panel-${slug(ts.name, t)}" aria-label="${esc(ts.name)}">`);
     const sweep = input.methods.map((m, mi) => ({ name: m.id, bins: opts.sweepBins, values: cells[t]?.[mi]?.sweep ?? [] }));
     const sweepSvg = metricVsBinsSvg(sweep, { title: `ECE vs number of bins — ${ts.name}`, width: 620 });
-    charts.push({ name: fileSlug(`${ts.name}-ece-vs-bins`), svg: sweepSvg });
+    charts.push({ name: sweepChartName(ts.name), svg: sweepSvg });
     parts.push(`<div class="charts">${sweepSvg}</div>`);
     input.methods.forEach((m, mi) => {
       const cell = cells[t]?.[mi];
@@ -186,7 +203,8 @@ function panels(input: ReportInput, cells: CellData[][], opts: ResolvedReportOpt
       parts.push(`<div class="method"><h3>${heading}</h3>${fitNote(m)}<div class="charts">`);
       const rel = reliabilityDiagramSvg(cell.bins, { title: `${m.id} on ${ts.name}`, annotation: `ECE ${formatMetric(binnedEce)} (${opts.bins} ${opts.scheme === 'equal-mass' ? 'equal-mass ' : ''}bins)` });
       const smooth = smoothReliabilitySvg(cell.smooth, { title: `${m.id}: smooth reliability` });
-      charts.push({ name: fileSlug(`${ts.name}-${m.id}-reliability`), svg: rel }, { name: fileSlug(`${ts.name}-${m.id}-smooth`), svg: smooth });
+      const [relName, smoothName] = methodChartNames(ts.name, m.id);
+      charts.push({ name: relName, svg: rel }, { name: smoothName, svg: smooth });
       parts.push(rel, smooth);
       parts.push(confidenceHistogramSvg(cell.summary.confidences, cell.summary.correct, { title: `${m.id}: confidence, correct vs wrong` }));
       if (cell.temperatures !== undefined) parts.push(temperatureHistogramSvg(cell.temperatures, cell.summary.correct, { title: `${m.id}: per-sample temperatures` }));

@@ -2,7 +2,7 @@
  * The `--table` path of `calibra evaluate` (loaded by a dynamic import, so a user of .npy files never
  * loads DuckDB): parses the table options, evaluates, and formats.
  */
-import { CalibraError } from '../errors.js';
+import { CalibraError, termSafe } from '../errors.js';
 import { EDGE_RULES, type EdgeRule } from '../metrics/binning.js';
 import { presetMetricIds } from '../metrics/ids.js';
 import { getValue, numberValue, type ParsedArgs, metricListValue } from '../cli/args.js';
@@ -35,6 +35,6 @@ export function tableEvaluateOptions(args: ParsedArgs, command: string, defaultI
 export async function runTableEvaluate(args: ParsedArgs, io: CliIo, format: 'table' | 'json' | 'csv'): Promise<string> {
   const opts = tableEvaluateOptions(args, 'evaluate');
   const r = await evaluateTable(opts);
-  if (r.dropped.length > 0 && !args.flags.has('quiet')) io.stderr(`calibra: note: left out ${r.dropped.join(', ')} (the table gives no probability per class; use --probs-col or --logits-col for them)\n`);
+  if (r.dropped.length > 0 && !args.flags.has('quiet')) io.stderr(`calibra: note: left out ${termSafe(r.dropped.join(', '))} (the table gives no probability per class; use --probs-col or --logits-col for them)\n`);
   return format === 'json' ? tableJson(r) : format === 'csv' ? tableCsv(r, opts.by) : tableText(r, opts.by);
 }

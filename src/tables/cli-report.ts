@@ -3,7 +3,7 @@
  * the table per slice inside DuckDB (metrics and the per-bin sums of the reliability diagrams, pushed down:
  * no row is fetched for the diagrams), then writes the sliced report (src/report/html-slice-report.ts).
  */
-import { CalibraError } from '../errors.js';
+import { CalibraError, termSafe } from '../errors.js';
 import { getValue, numberValue, type ParsedArgs } from '../cli/args.js';
 import type { CliIo } from '../cli/io.js';
 import { renderSliceReport } from '../report/html-slice-report.js';
@@ -36,7 +36,7 @@ export async function runTableReport(args: ParsedArgs, io: CliIo, out: string, f
   const ids = opts.ids.includes(rankBy) ? opts.ids : [...opts.ids, rankBy];
   const explicit = getValue(args, 'primary') !== undefined ? new Set([...opts.explicit, rankBy]) : opts.explicit;
   const r = await evaluateTable({ ...opts, ids, explicit, diagramBins: bins });
-  if (r.dropped.length > 0 && !args.flags.has('quiet')) io.stderr(`calibra: note: left out ${r.dropped.join(', ')} (the table gives no probability per class; use --probs-col or --logits-col for them)\n`);
+  if (r.dropped.length > 0 && !args.flags.has('quiet')) io.stderr(`calibra: note: left out ${termSafe(r.dropped.join(', '))} (the table gives no probability per class; use --probs-col or --logits-col for them)\n`);
   const row = (s: { key: SliceRow['key']; n: number; metrics: Record<string, number>; bins?: SliceRow['bins'] }): SliceRow => ({ key: s.key, n: s.n, metrics: s.metrics, bins: s.bins ?? [] });
   const rendered = renderSliceReport({
     title: getValue(args, 'title') ?? 'calibra report',
@@ -51,8 +51,8 @@ export async function runTableReport(args: ParsedArgs, io: CliIo, out: string, f
     edges: opts.edges,
   });
   const pngDir = getValue(args, 'png-dir');
-  const written = writeReportFiles(rendered, out, { force, ...(pngDir !== undefined ? { pngDir } : {}) });
-  io.stdout(rendered.summaryText);
-  io.stdout(`wrote ${out}${written.pngs.length > 0 ? ` and ${written.pngs.length} PNG files in ${pngDir ?? ''}` : ''}\n`);
+  const written = await writeReportFiles(rendered, out, { force, ...(pngDir !== undefined ? { pngDir } : {}) });
+  io.stdout(rendered.summaryText.split('\n').map(termSafe).join('\n'));
+  io.stdout(`wrote ${termSafe(out)}${written.pngs.length > 0 ? ` and ${written.pngs.length} PNG files in ${termSafe(pngDir ?? '')}` : ''}\n`);
   return 0;
 }

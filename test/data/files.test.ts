@@ -68,7 +68,7 @@ describe('loadLogits / loadProbs / loadLabels across formats', () => {
   });
   it('npz without the asked member says which arrays it has', () => {
     fs.writeFileSync(at('two.npz'), encodeNpz([['a', { shape: [1], data: new Float64Array(1) }], ['b', { shape: [1], data: new Float64Array(1) }]]));
-    expect(expectCode(() => loadLogits(at('two.npz')), 'E_FORMAT').message).toContain('arrays: a, b');
+    expect(expectCode(() => loadLogits(at('two.npz')), 'E_FORMAT').message).toContain('arrays: "a", "b"');
   });
   it('saveMatrix refuses to replace without force (E_EXISTS) and unknown extensions', () => {
     expectCode(() => saveMatrix(at('l.npy'), logits), 'E_EXISTS');

@@ -9,6 +9,7 @@ import { parseCsvMatrix, formatCsvMatrix } from '../../src/data/csv.js';
 import { parseJsonArray } from '../../src/data/json.js';
 import { encodeNpy, parseNpy, type NpyArray } from '../../src/data/npy.js';
 import { encodeNpz, parseNpz } from '../../src/data/npz.js';
+import { readZipEntries } from '../../src/data/zip.js';
 import { arrayToLabels, arrayToLogits, arrayToProbs } from '../../src/data/validate.js';
 import { CalibraError } from '../../src/errors.js';
 
@@ -104,6 +105,68 @@ describe('parseNpz fuzz', () => {
   it('random bytes ending in an end-of-directory record only raise CalibraError', () => {
     const eocd = fc.tuple(fc.uint8Array({ maxLength: 120 }), fc.uint8Array({ minLength: 18, maxLength: 18 })).map(([body, tail]) => Uint8Array.from([...body, 0x50, 0x4b, 0x05, 0x06, ...tail]));
     fc.assert(fc.property(eocd, (b) => { onlyCalibraErrors(() => parseNpz(b, { maxBytes: LIMIT })); }), RUNS);
+  });
+  // F6 (issue 13): the central directory's fields set to hostile values one by one or several at once
+  // (sizes, offsets, name and extra lengths, counts; ZIP64 markers and extra fields that lie): only
+  // CalibraError; what lists has members inside the file, before the directory, sharing no bytes; what
+  // decodes stays within the limit and within what deflate can encode from the file.
+  const CD_FIELDS = [[10, 2], [16, 4], [20, 4], [24, 4], [28, 2], [30, 2], [32, 2], [42, 4]] as const;
+  const hostile32 = fc.oneof(fc.constantFrom(0, 1, 0xffff, 0xffffffff, 0x7fffffff, 30, 46, 64), fc.nat({ max: 0xffffffff }));
+  const archive = fc.tuple(typedArray, typedArray, fc.boolean()).map(([a, b, compress]) => encodeNpz([['a', { shape: [a.length], data: a }], ['b', { shape: [b.length], data: b }]], { compress }));
+  const edits = fc.array(fc.tuple(fc.nat({ max: 1 }), fc.nat({ max: CD_FIELDS.length - 1 }), hostile32), { minLength: 1, maxLength: 4 });
+  const z64 = fc.option(fc.tuple(fc.nat({ max: 1 }), fc.nat({ max: 0xffff }), fc.array(fc.oneof(fc.nat({ max: 2 ** 40 }), fc.constantFrom(0, 2 ** 53 - 1)), { maxLength: 3 })), { nil: undefined });
+  it('F6: central-directory fields set to hostile values only raise CalibraError; listed members are disjoint and inside the file', () => {
+    fc.assert(fc.property(archive, edits, z64, (zip, ed, extra) => {
+      let b = zip;
+      const dv0 = new DataView(b.buffer);
+      const cdOffset = dv0.getUint32(b.length - 22 + 16, true);
+      const entryAt = (k: number): number => {
+        let p = cdOffset;
+        for (let i = 0; i < k; i++) p += 46 + dv0.getUint16(p + 28, true) + dv0.getUint16(p + 30, true) + dv0.getUint16(p + 32, true);
+        return p;
+      };
+      const at = [entryAt(0), entryAt(1)];
+      if (extra !== undefined) {
+        // splice a ZIP64 extra field (possibly lying about its length) into entry k, fixing the directory size
+        const [k, declared, values] = extra;
+        const p = at[k] as number;
+        const nameEnd = p + 46 + dv0.getUint16(p + 28, true);
+        const field = new Uint8Array(4 + 8 * values.length);
+        const fv = new DataView(field.buffer);
+        fv.setUint16(0, 1, true);
+        fv.setUint16(2, declared, true);
+        values.forEach((x, i) => { fv.setUint32(4 + 8 * i, x % 2 ** 32, true); fv.setUint32(8 + 8 * i, Math.floor(x / 2 ** 32), true); });
+        const out = new Uint8Array(b.length + field.length);
+        out.set(b.subarray(0, nameEnd));
+        out.set(field, nameEnd);
+        out.set(b.subarray(nameEnd), nameEnd + field.length);
+        const ov = new DataView(out.buffer);
+        ov.setUint16(p + 30, ov.getUint16(p + 30, true) + field.length, true);
+        ov.setUint32(out.length - 22 + 12, ov.getUint32(out.length - 22 + 12, true) + field.length, true);
+        if (k === 0) at[1] = (at[1] as number) + field.length;
+        b = out;
+      }
+      const dv = new DataView(b.buffer);
+      for (const [k, f, v] of ed) {
+        const [off, width] = CD_FIELDS[f] as readonly [number, number];
+        if (width === 2) dv.setUint16((at[k] as number) + off, v & 0xffff, true);
+        else dv.setUint32((at[k] as number) + off, v >>> 0, true);
+      }
+      const entries = onlyCalibraErrors(() => readZipEntries(b));
+      if (entries !== undefined) {
+        const sorted = [...entries].sort((x, y) => x.localHeaderOffset - y.localHeaderOffset);
+        sorted.forEach((e, i) => {
+          expect(e.dataOffset + e.compressedSize).toBeLessThanOrEqual(b.length);
+          const next = sorted[i + 1];
+          if (next !== undefined) expect(next.localHeaderOffset).toBeGreaterThanOrEqual(e.dataOffset + e.compressedSize);
+        });
+      }
+      const z = onlyCalibraErrors(() => parseNpz(b, { maxBytes: LIMIT }));
+      if (z !== undefined) {
+        const total = [...z.arrays.values()].reduce((s, a) => s + decodedBytes(a), 0);
+        expect(total).toBeLessThanOrEqual(Math.min(LIMIT, 1032 * b.length));
+      }
+    }), { ...RUNS, numRuns: 400 });
   });
 });
 

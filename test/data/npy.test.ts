@@ -8,6 +8,7 @@ import { encodeNpy, fortranToC, parseNpy, type NpyArray } from '../../src/data/n
 import { parsePyLiteral } from '../../src/data/py-literal.js';
 import { isCalibraError, type CalibraErrorCode } from '../../src/errors.js';
 import { expectCode } from './helpers.js';
+import { requiresPython } from '../support/requires.js';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'npy');
 interface ManifestEntry { shape?: number[]; descr?: string; values?: (number | string)[]; expect_error?: CalibraErrorCode; version?: number }
@@ -85,7 +86,7 @@ describe('encodeNpy', () => {
   });
   it('refuses a shape that does not match the data', () => expectCode(() => encodeNpy({ shape: [3], data: new Float64Array(2) }), 'E_SHAPE'));
 
-  const numpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+  const numpy = requiresPython(['numpy'], 'python3-numpy');
   it.runIf(numpy)('numpy reads what encodeNpy writes (oracle: np.load)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calibra-npy-'));
     const file = path.join(dir, 'a.npy');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -9,6 +9,7 @@ import {
 } from '../../src/datasets/index.js';
 import { Rng } from '../../src/math/rng.js';
 import { isCalibraError, type CalibraErrorCode } from '../../src/errors.js';
+import { requiresFile } from '../support/requires.js';
 
 function expectCode(fn: () => unknown, code: CalibraErrorCode): void {
   try { fn(); } catch (e) { expect(isCalibraError(e, code), String(e)).toBe(true); return; }
@@ -85,7 +86,7 @@ describe('committed datasets (fresh clone)', () => {
     const train = await loadDataset('fashion-mnist:train', { preferCommitted: true });
     expect(counts(train.labels, 10)).toEqual(new Array(10).fill(600));
   });
-  it.skipIf(!existsSync(join(DEBIAN_PATHS.fashionMnist, 't10k-images-idx3-ubyte.gz')))('the subset holds exactly the full-set images listed in indices.json', async () => {
+  it.runIf(requiresFile(join(DEBIAN_PATHS.fashionMnist, 't10k-images-idx3-ubyte.gz'), 'the Fashion-MNIST data set', 'dataset-fashion-mnist'))('the subset holds exactly the full-set images listed in indices.json', async () => {
     const full = await loadDataset('fashion-mnist:test');
     expect(full.count).toBe(10000);
     expect(full.note).toContain('full');
@@ -103,7 +104,7 @@ describe('committed datasets (fresh clone)', () => {
     expect(d.note).toMatch(/committed.*install Debian dataset-fashion-mnist/);
     expect(d.source).toContain('data/fashion-mnist-subset');
   });
-  it.skipIf(!existsSync(DEBIAN_PATHS.opencvDigits))('the committed digits.png decodes to the same tiles as the Debian copy', async () => {
+  it.runIf(requiresFile(DEBIAN_PATHS.opencvDigits, 'the OpenCV digits image', 'opencv-doc'))('the committed digits.png decodes to the same tiles as the Debian copy', async () => {
     const a = await loadDataset('opencv-digits');
     const b = await loadDataset('opencv-digits', { preferCommitted: true });
     expect(Buffer.compare(Buffer.from(a.pixels), Buffer.from(b.pixels))).toBe(0);

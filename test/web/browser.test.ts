@@ -20,6 +20,7 @@ import { encodeNpy } from '../../src/data/npy.js';
 import { loadLabels, loadLogits } from '../../src/data/files.js';
 import { sliceRows } from '../../src/math/matrix.js';
 import { startStaticServer, type StaticServer } from './server.js';
+import { requiresFile } from '../support/requires.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,7 +42,7 @@ function watch(page: Page): string[] {
   return errors;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('in headless Chromium', () => {
+describe.runIf(requiresFile(CHROMIUM, 'Chromium', 'chromium'))('in headless Chromium', () => {
   let browser: Browser;
   let server: StaticServer;
   const out = mkdtempSync(join(tmpdir(), 'calibra-web-'));
@@ -141,6 +142,34 @@ describe.skipIf(!existsSync(CHROMIUM))('in headless Chromium', () => {
     const values = await page.evaluate(() => (window as unknown as { calibraResult: { values: string[] } }).calibraResult.values);
     const model = loadModelJson(readFileSync(join(ROOT, 'web', 'example', 'sample', 'model.json'), 'utf8'), 'model.json');
     expect(values).toEqual(Array.from(model.predictProba({ logits }).data, String));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the example page range-checks labels (issue 13, B1): int64 2^63 + 12345, NaN and K are refused, not wrapped to 12288 or 0', async () => {
+    const page = await browser.newPage();
+    const errors = watch(page);
+    await page.goto(`${server.origin}/web/example/index.html`);
+    await page.waitForSelector('body[data-state="ready"]');
+    await page.click('#sample-model');
+    await page.waitForFunction(() => document.getElementById('model-status')?.textContent?.startsWith('Loaded') === true);
+    const status = (): Promise<string> => page.evaluate(() => document.getElementById('data-status')?.textContent ?? '');
+    const logits = encodeNpy({ shape: [2, 3], data: new Float64Array([1, 2, 3, 3, 2, 1]) });
+    // a dropped int64 .npy label of 2^63 + 12345 and a float label NaN
+    await page.setInputFiles('#data-file', [
+      { name: 'logits.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(logits) },
+      { name: 'labels.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeNpy({ shape: [2], data: BigUint64Array.from([0n, 2n ** 63n + 12345n]) })) },
+    ]);
+    await page.waitForFunction(() => /E_LABEL_RANGE/.test(document.getElementById('data-status')?.textContent ?? ''));
+    expect(await status()).toMatch(/labels\.npy: row 1: label 9223372036854788000 is out of range/);
+    await page.setInputFiles('#data-file', [{ name: 'labels.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeNpy({ shape: [2], data: new Float64Array([0, NaN]) })) }]);
+    await page.waitForFunction(() => /E_LABEL_TYPE/.test(document.getElementById('data-status')?.textContent ?? ''));
+    // typed labels: a label equal to K (3 columns) and one past 2^63
+    for (const [text, code] of [['0\n3', 'E_LABEL_RANGE'], ['0\n9223372036854788000', 'E_LABEL_RANGE'], ['0\nNaN', 'E_LABEL_TYPE']] as const) {
+      await page.fill('#labels-text', text);
+      await page.click('#calibrate');
+      await page.waitForFunction((c) => (document.getElementById('result-status')?.textContent ?? '').includes(c), code);
+    }
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -3,7 +3,7 @@
 // calibrated probabilities plus reliability diagrams before and after. Uses only the browser bundle.
 import {
   loadModelJson, parseNpy, toFloat64Array, parseCsvMatrix, softmax, reliabilityBins, summarizeProbs,
-  reliabilityDiagramSvg, confidenceHistogramSvg, isCalibraError, formatError,
+  reliabilityDiagramSvg, confidenceHistogramSvg, isCalibraError, formatError, arrayToLabels,
 } from '../dist/calibra.browser.js';
 
 const state = { model: null, modelName: '', logits: null, labels: null, probs: null };
@@ -38,22 +38,21 @@ function matrixFromNpy(bytes, name) {
   return { data: toFloat64Array(arr.data), rows: arr.shape[0], cols: arr.shape[1] };
 }
 
+/**
+ * Labels from .npy bytes, checked by the library's own label reader (integers, exact for int64: 2^63 + 12345
+ * is out of range, not 12288; NaN is not an integer, not 0). The class count is checked at calibration.
+ */
 function labelsFromNpy(bytes, name) {
   const arr = parseNpy(bytes, { source: name });
   if (arr.kind !== 'numeric') throw new Error(`${name}: expected integer labels, got a ${arr.descr} string array`);
-  return Int32Array.from(toFloat64Array(arr.data));
+  return arrayToLabels(arr, undefined, name);
 }
 
+/** Typed labels, as numbers; checked (integers in [0, K)) by arrayToLabels once K is known. */
 function parseLabelsText(text) {
   const parts = text.split(/[\s,;]+/).filter((s) => s.length > 0);
   if (parts.length === 0) return null;
-  const out = new Int32Array(parts.length);
-  parts.forEach((s, i) => {
-    const v = Number(s);
-    if (!Number.isInteger(v) || v < 0) throw new Error(`labels: entry ${i + 1} (${JSON.stringify(s)}) is not a non-negative integer`);
-    out[i] = v;
-  });
-  return out;
+  return { shape: [parts.length], data: Float64Array.from(parts, Number) };
 }
 
 function readFile(file) {
@@ -132,7 +131,8 @@ function calibrate() {
   try {
     if (!state.model) throw new Error('load a model first');
     const logits = state.logits ?? parseCsvMatrix($('logits-text').value, { source: 'logits text' });
-    const labels = parseLabelsText($('labels-text').value);
+    const typed = parseLabelsText($('labels-text').value);
+    const labels = typed && arrayToLabels(typed, logits.cols, 'labels');
     if (labels && labels.length !== logits.rows) throw new Error(`${logits.rows} logit rows but ${labels.length} labels`);
     const probs = state.model.predictProba({ logits });
     state.logits = logits; state.labels = labels; state.probs = probs;

@@ -12,7 +12,7 @@ import { checkOptionKeys } from '../core/options.js';
 import { applyColumnIsotonic, fitColumnIsotonic, loadColumnIsotonic } from './irova.js';
 import type { IsotonicScoreMap } from './isotonic-map.js';
 import { MIX_N_MATCH_TIE_BREAK } from './irm.js';
-import { invalidModel, readNumber, readObject } from '../core/model-fields.js';
+import { invalidModel, readObject, readTemperature } from '../core/model-fields.js';
 import { fitTemperature } from '../scaling/temperature.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitContext, FittedCalibrator, FitResult, LabelledInput, RawOptions } from '../core/types.js';
 
@@ -58,7 +58,7 @@ export const irovaTs: CalibratorSpec = {
     checkEnvelope(json, ID);
     if (json.reduction !== 'ovr') throw invalidModel('reduction', `irova-ts models are 'ovr', got '${json.reduction}'`);
     readObject(json.options, 'options');
-    const t = readNumber(json.params['T'], 'params.T', { min: Number.MIN_VALUE });
+    const t = readTemperature(json.params['T'], 'params.T');
     const { maps, tieBreak } = loadColumnIsotonic(json.params, json.numClasses);
     return makeModel(t, maps, tieBreak, json.numClasses, json.fit);
   },

@@ -137,10 +137,13 @@ export function caModelFromJSON(json: CalibratorJSON): CaModel {
   if (head !== 'clamp' && head !== 'sigmoid' && head !== 'exp') throw invalid('head', "expected 'clamp', 'sigmoid' or 'exp'");
   if (p['tMin'] !== T_MIN || p['tMax'] !== T_MAX) throw invalid('tMin', `expected tMin ${T_MIN} and tMax ${T_MAX}`);
   const shape: NetShape = { features: featureCount(views.length, k), hidden, head: head as CaHead };
-  const params = new Float64Array(paramCount(shape));
-  const o = paramOffsets(shape);
+  // the declared sizes (hidden, k, numClasses) are checked against the arrays the file holds before
+  // anything of their size is allocated
   const W1 = p['W1'];
   if (!Array.isArray(W1) || W1.length !== hidden) throw invalid('W1', `expected ${hidden} rows`);
+  W1.forEach((row: unknown, h) => { if (!Array.isArray(row) || row.length !== shape.features) throw invalid(`W1[${h}]`, `expected ${shape.features} finite numbers`); });
+  const params = new Float64Array(paramCount(shape));
+  const o = paramOffsets(shape);
   W1.forEach((row: unknown, h) => params.set(numberArray(row, shape.features, `W1[${h}]`), o.W1 + h * shape.features));
   params.set(numberArray(p['b1'], hidden, 'b1'), o.b1);
   params.set(numberArray(p['w2'], hidden, 'w2'), o.w2);

@@ -27,6 +27,20 @@ export function readNumber(value: unknown, field: string, bounds: { min?: number
   return value;
 }
 
+/**
+ * The range of a stored temperature: 1/T and T stay normal, finite numbers (a temperature of 5e-324 passes
+ * `T > 0` but its inverse is Infinity, and softmax(z/T) is NaN). Fits never produce one outside it.
+ */
+export const TEMPERATURE_RANGE = { min: 1e-150, max: 1e150 } as const;
+
+/** A stored temperature within {@link TEMPERATURE_RANGE} (and within `[lo, hi]` when the model records its fit bounds). */
+export function readTemperature(value: unknown, field: string, lo: number = TEMPERATURE_RANGE.min, hi: number = TEMPERATURE_RANGE.max): number {
+  const T = readNumber(value, field);
+  const min = Math.max(lo, TEMPERATURE_RANGE.min), max = Math.min(hi, TEMPERATURE_RANGE.max);
+  if (!(T >= min && T <= max)) throw invalid(field, `a temperature must lie in [${min}, ${max}], got ${T}`);
+  return T;
+}
+
 /** A finite number or null. */
 export function readNumberOrNull(value: unknown, field: string): number | null {
   return value === null ? null : readNumber(value, field);
@@ -90,6 +104,12 @@ export function readArray(value: unknown, field: string, rule: { length?: number
 /** A rows×cols matrix stored as an array of row arrays; returned row-major. Cost: O(rows·cols). */
 export function readMatrix(value: unknown, field: string, rows: number, cols: number): Float64Array {
   const arr = readArray(value, field, { length: rows });
+  // every row's length is checked before the matrix is allocated: a declared size (numClasses, topK)
+  // larger than the data the file holds is an error, never an allocation of that size
+  for (let r = 0; r < rows; r++) {
+    const row = arr[r];
+    if (!Array.isArray(row) || row.length !== cols) throw invalid(`${field}[${r}]`, `expected an array of ${cols} numbers, got ${Array.isArray(row) ? `${row.length} values` : describe(row)}`);
+  }
   const out = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) out.set(readNumberArray(arr[r], `${field}[${r}]`, { length: cols }), r * cols);
   return out;

@@ -12,7 +12,7 @@ import type { Matrix } from '../../math/matrix.js';
 import { softmaxRowInto } from '../../math/softmax.js';
 import { checkLabelled, checkLogits, outputBuffer } from '../core/checks.js';
 import { checkEnvelope, envelope, type FitDiagnostics } from '../core/envelope.js';
-import { readNumber, readNumberArray, toList } from '../core/model-fields.js';
+import { readNumberArray, readTemperature, toList } from '../core/model-fields.js';
 import { OptionReader, storedOptions } from '../core/options.js';
 import { fitTemperature } from './temperature.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from '../core/types.js';
@@ -172,8 +172,7 @@ export const ensembleTemperatureScaling: CalibratorSpec = {
   },
   load(json: CalibratorJSON): FittedCalibrator {
     const K = checkEnvelope(json, 'ets').numClasses;
-    const T = readNumber(json.params['T'], 'params.T');
-    if (!(T > 0)) throw new CalibraError('E_MODEL_INVALID', `ets: model field 'params.T' must be > 0, got ${T}`, { where: "field 'params.T'" });
+    const T = readTemperature(json.params['T'], 'params.T');
     const w = readNumberArray(json.params['weights'], 'params.weights', { length: 3 });
     const sum = w[0]! + w[1]! + w[2]!;
     if (w.some((v) => v < 0) || Math.abs(sum - 1) > 1e-9) {

@@ -10,6 +10,7 @@
  * identity value", which changes no probability beyond rounding.
  */
 import { CalibraError } from '../../errors.js';
+import { resolveMaxBytes } from '../../data/limits.js';
 import { linearSoftmaxKernel, type LinearSoftmaxKernel } from '../../math/dense-kernel.js';
 import { minimizeLbfgs } from '../../math/lbfgs.js';
 import type { Matrix } from '../../math/matrix.js';
@@ -283,11 +284,33 @@ function fixGauge(form: LinearForm, K: number, W: Float64Array, b: Float64Array,
 }
 
 /**
+ * Bytes a full K×K fit holds: L-BFGS keeps 10 (s, y) pairs and 6 more vectors of the K² + K parameters.
+ * Cost: O(1).
+ */
+export function fullFitBytes(K: number): number {
+  return (2 * 10 + 6) * (K * K + K) * 8;
+}
+
+/** The longest Float64Array this engine allocates (2^32 - 1 items in Node 20's V8). */
+const MAX_TYPED_LENGTH = 2 ** 32 - 1;
+
+/**
  * Refuses a full K×K fit above `maxClasses` (E_TOO_LARGE; default 1024): its cost is O(N·K²) per L-BFGS
  * evaluation and K² parameters (K = 1000 at N = 50 000: minutes with the native GEMM kernel of the CLI and
- * calibra/node, hours in the browser's pure-JS loops). The fix names the option that lifts the limit.
+ * calibra/node, hours in the browser's pure-JS loops). The fix names the option that lifts the limit, but
+ * only when lifting it can work: a fit whose optimiser memory is over the memory limit (`CALIBRA_MAX_BYTES`,
+ * default 2 GiB) or over the engine's array length is refused whatever `maxClasses` says, and the fix says so.
  */
 export function checkFullSize(method: string, K: number, maxClasses: number): void {
+  const bytes = fullFitBytes(K);
+  const limit = resolveMaxBytes();
+  if (bytes > limit || 10 * (K * K + K) > MAX_TYPED_LENGTH) {
+    const engine = 10 * (K * K + K) > MAX_TYPED_LENGTH;
+    throw new CalibraError('E_TOO_LARGE', `${method}: ${K} classes means ${K * K} weights; the optimiser would hold ${bytes} bytes, over ${engine ? 'what one array can hold in this engine' : `the memory limit of ${limit} bytes`}`, {
+      where: "option 'maxClasses'",
+      fix: engine ? 'use vs or dirichlet-diag (K weights, not K²)' : 'use vs or dirichlet-diag (K weights, not K²), or raise the limit with CALIBRA_MAX_BYTES=64G if the machine has the memory',
+    });
+  }
   if (K > maxClasses) {
     throw new CalibraError('E_TOO_LARGE', `${method}: ${K} classes means ${K * K} weights and O(N·K²) work per iteration`, {
       where: "option 'maxClasses'", fix: `use vs or dirichlet-diag, or pass --option maxClasses=${K} to fit anyway`,

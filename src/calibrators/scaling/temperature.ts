@@ -10,7 +10,7 @@ import type { Matrix } from '../../math/matrix.js';
 import { softmaxRowInto } from '../../math/softmax.js';
 import { checkLabelled, checkLogits, outputBuffer } from '../core/checks.js';
 import { checkEnvelope, envelope, type FitDiagnostics } from '../core/envelope.js';
-import { readNumber } from '../core/model-fields.js';
+import { readTemperature, TEMPERATURE_RANGE } from '../core/model-fields.js';
 import { OptionReader, storedOptions } from '../core/options.js';
 import type { CalibrationInput, CalibratorJSON, CalibratorSpec, FitResult, FittedCalibrator, LabelledInput, RawOptions } from '../core/types.js';
 
@@ -314,8 +314,8 @@ function readTsOptions(raw: RawOptions): Required<TemperatureOptions> {
   const r = new OptionReader('ts', raw, TS_DEFAULTS);
   const o = {
     objective: r.choice('objective', ['nll', 'brier'] as const),
-    tMin: r.number('tMin', { min: 0, exclusiveMin: true }),
-    tMax: r.number('tMax', { min: 0, exclusiveMin: true }),
+    tMin: r.number('tMin', { min: TEMPERATURE_RANGE.min, max: TEMPERATURE_RANGE.max }),
+    tMax: r.number('tMax', { min: TEMPERATURE_RANGE.min, max: TEMPERATURE_RANGE.max }),
     maxIterations: r.number('maxIterations', { min: 1, integer: true }),
   };
   r.finish();
@@ -339,9 +339,8 @@ export const temperatureScaling: CalibratorSpec = {
   },
   load(json: CalibratorJSON): FittedCalibrator {
     const K = checkEnvelope(json, 'ts').numClasses;
-    const T = readNumber(json.params['T'], 'params.T');
-    if (!(T > 0)) throw new CalibraError('E_MODEL_INVALID', `ts: model field 'params.T' must be > 0, got ${T}`, { where: "field 'params.T'" });
     const o = readTsOptions(storedOptions(json));
+    const T = readTemperature(json.params['T'], 'params.T', o.tMin, o.tMax);
     return new TemperatureModel(K, T, o, json.fit);
   },
 };

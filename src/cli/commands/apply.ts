@@ -6,11 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CalibraError } from '../../errors.js';
+import { CalibraError, termSafe } from '../../errors.js';
 import { loadModelJson } from '../../calibrators/core/model-file.js';
 import type { CalibrationInput, FittedCalibrator } from '../../calibrators/core/types.js';
 import type { Matrix } from '../../math/matrix.js';
-import { createAtomicWriter, readNpyFileHeader, readNpyChunks, saveMatrix, writeFileAtomic, type AtomicWriter } from '../../data/files.js';
+import { checkpoint, createAtomicWriter, readNpyFileHeader, readNpyChunks, readTextFile, saveMatrix, writeFileAtomic, type AtomicWriter } from '../../data/files.js';
+import { checkOutputs, givenPaths } from '../../data/outputs.js';
 import { arrayToProbs } from '../../data/validate.js';
 import { encodeNpy } from '../../data/npy.js';
 import { getValue, numberValue, parseArgs, requireValue, type ParsedArgs, choiceValue } from '../args.js';
@@ -54,14 +55,7 @@ function temperaturesOf(model: FittedCalibrator, input: CalibrationInput): Float
 }
 
 function readModel(file: string): FittedCalibrator {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? 'unknown';
-    throw new CalibraError('E_IO', code === 'ENOENT' ? 'model file not found' : `cannot read the model file (${code})`, { source: file, fix: 'give the .json file written by calibra fit' });
-  }
-  return loadModelJson(text, file);
+  return loadModelJson(readTextFile(file), file);
 }
 
 function writeVector(file: string, v: Float64Array, force: boolean): void {
@@ -70,7 +64,7 @@ function writeVector(file: string, v: Float64Array, force: boolean): void {
 }
 
 /** Streams a .npy input through the model into .npy outputs. */
-function applyStreaming(model: FittedCalibrator, args: ParsedArgs, file: string, kind: 'logits' | 'probs', chunkRows: number, progress: Progress): number {
+async function applyStreaming(model: FittedCalibrator, args: ParsedArgs, file: string, kind: 'logits' | 'probs', chunkRows: number, progress: Progress): Promise<number> {
   const header = readNpyFileHeader(file);
   const rows = header.shape[0] as number;
   const fileCols = header.shape.length === 2 ? (header.shape[1] as number) : 1;
@@ -98,6 +92,7 @@ function applyStreaming(model: FittedCalibrator, args: ParsedArgs, file: string,
       writer.write(float64Bytes(probs.data).slice());
       if (tWriter !== null) tWriter.write(float64Bytes(temperaturesOf(model, input)).slice());
       progress.update((start + matrix.rows) / Math.max(rows, 1), `${start + matrix.rows}/${rows} rows`);
+      await checkpoint(); // a Ctrl-C or SIGTERM takes effect here: the temporary files are removed
     }
     writer.commit();
     tWriter?.commit();
@@ -133,17 +128,19 @@ export const applyCommand: Command = {
   name: NAME,
   usage: USAGE,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { flags: ['force', 'quiet'], values: ['model', 'logits', 'probs', 'views', 'out', 'temperatures', 'chunk-rows', 'labels', 'threads', 'format'] }, NAME);
+    const args = parseArgs(argv, { flags: ['force', 'quiet'], values: ['header', 'model', 'logits', 'probs', 'views', 'out', 'temperatures', 'chunk-rows', 'labels', 'threads', 'format'] }, NAME);
     const format = choiceValue(args, 'format', NAME, ['table', 'json'], 'table');
     const say = (rows: number, cols: number, streamed: boolean, temperatures: string | undefined): void => {
       io.stdout(format === 'json'
         ? `${JSON.stringify({ out, rows, classes: cols, method: model.method, preservesArgmax: model.preservesArgmax, streamed, ...(temperatures !== undefined ? { temperatures } : {}) }, null, 2)}\n`
-        : `wrote ${out} (${rows} rows × ${cols} classes${streamed ? ', streamed' : ''})${temperatures !== undefined ? ` and ${temperatures}` : ''}\n`);
+        : `wrote ${termSafe(out)} (${rows} rows × ${cols} classes${streamed ? ', streamed' : ''})${temperatures !== undefined ? ` and ${termSafe(temperatures)}` : ''}\n`);
     };
     if (getValue(args, 'labels') !== undefined) throw new CalibraError('E_USAGE', 'apply takes no labels', { where: `calibra ${NAME}`, fix: 'drop --labels; use calibra evaluate to score the output' });
-    const model = readModel(requireValue(args, 'model', NAME));
     const out = requireValue(args, 'out', NAME);
     const force = args.flags.has('force');
+    const tOut = getValue(args, 'temperatures');
+    checkOutputs([{ flag: '--out', file: out }, ...(tOut !== undefined ? [{ flag: '--temperatures', file: tOut }] : [])], givenPaths(args.values, ['model', 'logits', 'probs', 'views']), { force });
+    const model = readModel(requireValue(args, 'model', NAME));
     const chunkRows = getValue(args, 'chunk-rows') === undefined ? null : numberValue(args, 'chunk-rows', NAME, 65536, { min: 1, integer: true });
     const threadsFlag = threadsOption(args, NAME, io);
     const progress = createProgress(io, `apply ${model.method}`, { quiet: args.flags.has('quiet') });
@@ -152,7 +149,7 @@ export const applyCommand: Command = {
     const size = ((): number => { try { return fs.statSync(file).size; } catch { return 0; } })();
     const npyIo = kind !== 'views' && path.extname(file).toLowerCase() === '.npy' && path.extname(out).toLowerCase() === '.npy';
     if (npyIo && (chunkRows !== null || size > STREAM_ABOVE_BYTES)) {
-      const rows = applyStreaming(model, args, file, kind, chunkRows ?? 65536, progress);
+      const rows = await applyStreaming(model, args, file, kind, chunkRows ?? 65536, progress);
       progress.done();
       say(rows, model.numClasses, true, undefined);
       return 0;

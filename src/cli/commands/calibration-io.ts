@@ -8,7 +8,7 @@ import type { Matrix } from '../../math/matrix.js';
 import { probabilityInput } from '../../calibrators/core/probabilities.js';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, loadViewsFile } from '../../data/files.js';
 import type { CalibrationInput, ViewLogits } from '../../calibrators/core/types.js';
-import { getValue, type ParsedArgs } from '../args.js';
+import { csvHeaderValue, getValue, type ParsedArgs } from '../args.js';
 
 /**
  * Probabilities given with --probs reach every method twice (src/calibrators/probabilities.ts): as they are
@@ -61,23 +61,24 @@ export function loadInput(args: ParsedArgs, command: string, opts: { prefix?: st
   const keys = inputKeys(opts.prefix);
   const { kind, file } = inputChoice(args, command, opts.prefix);
   const labelsFile = getValue(args, keys.labels);
+  const csv = { csvHeader: csvHeaderValue(args, command) };
   if (kind === 'views') {
     const v = loadViewsFile(file);
     let labels = v.labels;
     if (labelsFile !== undefined && opts.labels !== 'none') {
-      labels = loadLabels(labelsFile, v.original.cols);
+      labels = loadLabels(labelsFile, v.original.cols, csv);
       checkLabelsMatch(v.original, labels, file, labelsFile);
     }
     return { logits: v.original, views: v.views, labels, source: file, kind: 'views' };
   }
   // shared: .npy logits go straight into a SharedArrayBuffer that worker threads read without a copy
-  const given = kind === 'logits' ? { logits: loadLogits(file, { shared: opts.shared === true }) } : probabilityInput(loadProbs(file, { shared: opts.shared === true }));
+  const given = kind === 'logits' ? { logits: loadLogits(file, { ...csv, shared: opts.shared === true }) } : probabilityInput(loadProbs(file, { ...csv, shared: opts.shared === true }));
   const logits = given.logits;
   if (labelsFile === undefined) {
     if (opts.labels === 'required') throw new CalibraError('E_USAGE', `missing --${keys.labels}`, { where: `calibra ${command}`, fix: `add --${keys.labels} FILE (integer labels or one-hot)` });
     return { ...given, source: file, kind };
   }
-  const labels = loadLabels(labelsFile, logits.cols);
+  const labels = loadLabels(labelsFile, logits.cols, csv);
   checkLabelsMatch(logits, labels, file, labelsFile);
   return { ...given, labels, source: file, kind };
 }

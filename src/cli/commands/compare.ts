@@ -6,7 +6,7 @@
  * views (`ca:viewsUsed=none`, "CA only"). A progress bar runs on stderr. Exit code 1 when a method failed;
  * with the default method list, methods that refuse the input's size (E_TOO_LARGE) are reported as skipped instead.
  */
-import { CalibraError, isCalibraError } from '../../errors.js';
+import { CalibraError, isCalibraError, termSafe } from '../../errors.js';
 import { calibratorSpecs } from '../../calibrators/core/registry.js';
 import type { CalibratorSpec, RawOptions } from '../../calibrators/core/types.js';
 import { evaluateMetrics, parseMetricIds } from '../../metrics/evaluate.js';
@@ -234,7 +234,7 @@ export const compareCommand: Command = {
   run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, {
       flags: ['quiet', 'allow-accuracy-drop'],
-      values: ['val-logits', 'val-probs', 'val-labels', 'val-views', 'test-logits', 'test-probs', 'test-labels', 'test-views', 'preset', 'format', 'seed', 'primary', 'ci', 'bootstrap', 'split', 'cv'],
+      values: ['header', 'val-logits', 'val-probs', 'val-labels', 'val-views', 'test-logits', 'test-probs', 'test-labels', 'test-views', 'preset', 'format', 'seed', 'primary', 'ci', 'bootstrap', 'split', 'cv'],
       repeatable: ['methods', 'metrics'],
     }, NAME);
     const format = choiceValue(args, 'format', NAME, ['table', 'markdown', 'json', 'csv'], 'table');
@@ -294,10 +294,10 @@ export const compareCommand: Command = {
       io.stdout(`\n${format === 'markdown' ? text.split('\n').map((l) => `> ${l}`).join('\n') : text}\n`);
     }
     const skipped = (r: CompareRow): boolean => (r.error ?? '').startsWith('skipped');
-    for (const r of rows) if (skipped(r)) io.stderr(`calibra compare: ${r.method} ${r.error ?? ''}${oversized.has(r.method) ? ' (name it in --methods to run it)' : ''}\n`);
+    for (const r of rows) if (skipped(r)) io.stderr(`calibra compare: ${r.method} ${termSafe(r.error ?? '')}${oversized.has(r.method) ? ' (name it in --methods to run it)' : ''}\n`);
     const failed = rows.filter((r) => r.error !== null && !skipped(r));
-    for (const r of failed) io.stderr(`calibra compare: ${r.method} failed: ${r.error ?? ''}\n`);
-    for (const r of rows) if (r.converged === false) io.stderr(`calibra compare: ${r.method} did not converge: ${r.warnings.join('; ') || 'no detail'}\n`);
+    for (const r of failed) io.stderr(`calibra compare: ${r.method} failed: ${termSafe(r.error ?? '')}\n`);
+    for (const r of rows) if (r.converged === false) io.stderr(`calibra compare: ${r.method} did not converge: ${termSafe(r.warnings.join('; ') || 'no detail')}\n`);
     return Promise.resolve(failed.length > 0 ? 1 : 0);
   },
 };

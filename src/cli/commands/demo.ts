@@ -7,13 +7,14 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CalibraError } from '../../errors.js';
+import { CalibraError, termSafe } from '../../errors.js';
 import { getValue, listValue, numberValue, parseArgs } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
 import { COLOURED_SETS, fashionMnistOriginalIndex, loadDataset, packageRoot, type ImageDataset } from '../../datasets/index.js';
 import { writeFileAtomic } from '../../data/files.js';
+import { checkOutputFolder, checkOutputTarget } from '../../data/outputs.js';
 import type { Matrix } from '../../math/matrix.js';
 import { OnnxClassifier } from '../../inference/onnx-runner.js';
 import { fitIntoFrame, parsePreprocessJson } from '../../inference/preprocess.js';
@@ -237,8 +238,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (!Number.isInteger(v) || v < 1 || v > 5) throw new CalibraError('E_USAGE', `--severities ${JSON.stringify(t)} is not an integer 1..5`, { where: 'calibra demo', fix: 'e.g. --severities 1,3,5' });
     return v;
   }) : full ? [1, 2, 3, 4, 5] : [severity];
-  const files = ['demo.json', 'demo.md', 'report.html'].map((f) => join(out, f));
-  if (!force) for (const f of files) if (existsSync(f)) throw new CalibraError('E_EXISTS', 'output file exists', { source: f, fix: 'add --force, or choose another --out' });
+  checkOutputFolder(out, '--out');
+  // the folder is created when missing; the files in an existing one are checked before the work
+  if (existsSync(out)) for (const f of ['demo.json', 'demo.md', 'report.html']) checkOutputTarget(join(out, f), undefined, force);
   const works = ids.map((id) => { const m = readManifest(modelsDir, id); return { manifest: m.manifest, manifestPath: m.path, preprocessText: m.text }; });
   const missing = DEMO_METHODS.filter((m) => resolveMethodId(m) === null).map((m) => `${m.label} (${m.id})`);
   io.stderr(`demo: suite ${suiteName}; models ${ids.join(', ')}; ${full ? 'full datasets' : 'committed subsets'}; corruptions ${corruptionNames.length > 0 ? `${corruptionNames.join(', ')} at severity ${severities.join(',')}` : 'none'}; seed ${seed}${Number.isFinite(limit) ? `; limit ${limit}` : ''}\n`);
@@ -260,7 +262,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const html = buildReport(results, keep);
     if (html !== null) { writeFileAtomic(join(out, 'report.html'), html, { force }); written += `, ${join(out, 'report.html')}`; }
   }
-  io.stdout(`wrote ${written}\n`);
+  io.stdout(`wrote ${termSafe(written)}\n`);
   return 0;
 }
 

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CalibraError } from '../../errors.js';
+import { CalibraError, termSafe } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { softmax } from '../../math/softmax.js';
 import { EDGE_RULES, type EdgeRule } from '../../metrics/binning.js';
@@ -15,7 +15,7 @@ import { presetMetricIds } from '../../metrics/ids.js';
 import { checkLabelsMatch, loadLabels, loadLogits, loadProbs, readNpyChunks, readNpyFileHeader } from '../../data/files.js';
 import { arrayToLogits, arrayToProbs } from '../../data/validate.js';
 import { defaultThreads, PARALLEL_MIN_ELEMENTS } from '../../node-parallel/threads.js';
-import { getValue, numberValue, parseArgs, metricListValue, choiceValue } from '../args.js';
+import { csvHeaderValue, getValue, numberValue, parseArgs, metricListValue, choiceValue } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -23,6 +23,9 @@ import { threadsOption } from '../threads-option.js';
 
 const NAME = 'evaluate';
 
+
+/** Most bootstrap resamples (--bootstrap): each costs a pass over the samples; 100 000 bounds a run (scipy's default is 9 999). */
+const MAX_BOOTSTRAP = 100_000;
 const USAGE = `usage: calibra evaluate (--logits F | --probs F) --labels F [options]
        calibra evaluate --table FILE_OR_GLOB --label-col NAME
            (--confidence-col NAME --pred-col NAME | --probs-col NAME | --logits-col NAME)
@@ -39,7 +42,7 @@ options:
   --edges RULE         equal-width edge rule: right ([0,1/B] then (lo,hi], default) | guo | left
   --format FMT         table (default) | markdown | json | csv
   --ci LEVEL           bootstrap percentile intervals at this level, e.g. 0.95
-  --bootstrap B        bootstrap resamples (default 1000)
+  --bootstrap B        bootstrap resamples (default 1000, at most 100000)
   --seed S             seed of the resampling (default 0)
   --chunk-rows R       stream a .npy input in chunks of R rows
   --max-memory MB      stream a .npy input when it is larger than MB megabytes (default 1024)
@@ -111,7 +114,7 @@ async function evaluateFiles(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
   if (!(EDGE_RULES as readonly string[]).includes(edgesText)) throw new CalibraError('E_USAGE', `unknown edge rule ${JSON.stringify(edgesText)}`, { where: `calibra ${NAME}`, fix: `use one of ${EDGE_RULES.join(', ')}` });
   const edges = edgesText as EdgeRule;
   const ciLevel = getValue(args, 'ci') === undefined ? null : numberValue(args, 'ci', NAME, 0.95, { min: 1e-9, max: 1 - 1e-9 });
-  const ci = ciLevel === null ? null : { level: ciLevel, replicates: numberValue(args, 'bootstrap', NAME, 1000, { min: 2, integer: true }), seed: numberValue(args, 'seed', NAME, 0, { min: 0, max: 4294967295, integer: true }) };
+  const ci = ciLevel === null ? null : { level: ciLevel, replicates: numberValue(args, 'bootstrap', NAME, 1000, { min: 2, max: MAX_BOOTSTRAP, integer: true }), seed: numberValue(args, 'seed', NAME, 0, { min: 0, max: 4294967295, integer: true }) };
   const chunkRows = getValue(args, 'chunk-rows') === undefined ? null : numberValue(args, 'chunk-rows', NAME, 65536, { min: 1, integer: true });
   const maxMemoryMb = numberValue(args, 'max-memory', NAME, 1024, { min: 1e-6 });
   const threadsFlag = threadsOption(args, NAME, io);
@@ -128,7 +131,7 @@ async function evaluateFiles(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
     const rows = header.shape[0] as number;
     const fileCols = header.shape.length === 2 ? (header.shape[1] as number) : 1;
     const classes = fileCols === 1 ? 2 : fileCols;
-    const labels = loadLabels(labelsFile, classes);
+    const labels = loadLabels(labelsFile, classes, { csvHeader: csvHeaderValue(args, NAME) });
     if (labels.length !== rows) checkLabelsMatch({ data: new Float64Array(0), rows, cols: classes }, labels, file, labelsFile);
     if (needsMatrix) {
       const which = specs.filter((s) => s.need === 'matrix' || (ci !== null && (s.need === 'class-bins' || s.need === 'ca-sce'))).map((s) => s.id);
@@ -153,10 +156,14 @@ async function evaluateFiles(args: ReturnType<typeof parseArgs>, io: CliIo): Pro
 
   // float32 files stay float32 (a zero-copy view of the bytes), in shared memory when threads may read them
   const shared = threadsFlag !== null ? threadsFlag > 1 : size > 4 * PARALLEL_MIN_ELEMENTS;
-  const matrix = isLogits ? loadLogits(file, { storage: 'native', shared }) : loadProbs(file, { storage: 'native', shared });
-  const labels = loadLabels(labelsFile, matrix.cols);
+  const csvHeader = csvHeaderValue(args, NAME);
+  const matrix = isLogits ? loadLogits(file, { storage: 'native', shared, csvHeader }) : loadProbs(file, { storage: 'native', shared, csvHeader });
+  const labels = loadLabels(labelsFile, matrix.cols, { csvHeader });
   checkLabelsMatch(matrix, labels, file, labelsFile);
-  const threads = threadsFlag ?? defaultThreads(matrix.rows, matrix.cols);
+  // each thread holds its own per-class bin statistics: when they outweigh the data (few rows, many
+  // classes), threads only multiply memory, so the default is one thread then
+  const wideStats = MetricAccumulator.statisticsBytes(streamable, matrix.cols) > matrix.data.byteLength;
+  const threads = threadsFlag ?? (wideStats ? 1 : defaultThreads(matrix.rows, matrix.cols));
   // the thread pool (worker_threads) is loaded only when more than one thread runs
   const acc = threads > 1
     ? await (await import('../../node-parallel/evaluate.js')).evaluateParallel(isLogits ? 'logits' : 'probs', matrix, labels, streamable, { edges, keepSamples: ci !== null, threads })
@@ -221,13 +228,16 @@ export const evaluateCommand: Command = {
   name: NAME,
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { flags: ['quiet'], values: ['logits', 'probs', 'labels', 'preset', 'format', 'edges', 'ci', 'bootstrap', 'seed', 'chunk-rows', 'max-memory', 'threads', 'table', 'db-table', 'label-col', 'confidence-col', 'pred-col', 'probs-col', 'logits-col', 'where'], repeatable: ['metrics', 'by'] }, NAME);
+    const args = parseArgs(argv, { flags: ['quiet'], values: ['logits', 'probs', 'labels', 'header', 'preset', 'format', 'edges', 'ci', 'bootstrap', 'seed', 'chunk-rows', 'max-memory', 'threads', 'table', 'db-table', 'label-col', 'confidence-col', 'pred-col', 'probs-col', 'logits-col', 'where'], repeatable: ['metrics', 'by'] }, NAME);
     if (args.positionals.length > 0) throw new CalibraError('E_USAGE', `unexpected argument ${JSON.stringify(args.positionals[0])}`, { where: `calibra ${NAME}`, fix: 'see calibra evaluate --help' });
     const format = choiceValue(args, 'format', NAME, ['table', 'markdown', 'json', 'csv'], 'table');
     if (getValue(args, 'table') !== undefined) {
       // DuckDB and the table code load only here
       const { runTableEvaluate } = await import('../../tables/cli-evaluate.js');
-      io.stdout(await runTableEvaluate(args, io, format as 'table' | 'json' | 'csv'));
+      const text = await runTableEvaluate(args, io, format as 'table' | 'json' | 'csv');
+      // slice keys come from the table's data: the human-readable table is made safe for a terminal
+      // (json and csv are data formats and stay byte-exact)
+      io.stdout(format === 'table' ? text.split('\n').map(termSafe).join('\n') : text);
       return 0;
     }
     const r = await evaluateFiles(args, io);

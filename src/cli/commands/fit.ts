@@ -2,11 +2,12 @@
  * `calibra fit`: fits one calibration method on a validation set and writes the model file (JSON with a
  * format name and version, shortest-round-trip numbers), atomically.
  */
-import { CalibraError } from '../../errors.js';
+import { CalibraError, termSafe } from '../../errors.js';
 import { calibratorSpecs } from '../../calibrators/core/registry.js';
 import { serializeModel } from '../../calibrators/core/model-file.js';
 import type { LabelledInput, RawOptions } from '../../calibrators/core/types.js';
 import { writeFileAtomic } from '../../data/files.js';
+import { checkOutputs, givenPaths } from '../../data/outputs.js';
 import { choiceValue, getValue, keyValueOptions, listValue, numberValue, parseArgs, requireValue, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
@@ -80,13 +81,14 @@ export const fitCommand: Command = {
   run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, {
       flags: ['force', 'quiet'],
-      values: ['method', 'logits', 'probs', 'views', 'labels', 'out', 'seed', 'mode', 'loss', 'weighting', 'format', 'split', 'cv'],
+      values: ['header', 'method', 'logits', 'probs', 'views', 'labels', 'out', 'seed', 'mode', 'loss', 'weighting', 'format', 'split', 'cv'],
       repeatable: ['option', 'views-used'],
     }, NAME);
     // --method ID or ID:k=v;k=v (the syntax of compare/report --methods); --option k=v adds to it
     const entry = parseEntry(requireValue(args, 'method', NAME), `calibra ${NAME} --method`);
     const spec = entry.spec;
     const out = requireValue(args, 'out', NAME);
+    checkOutputs([{ flag: '--out', file: out }], givenPaths(args.values, ['logits', 'probs', 'views', 'labels']), { force: args.flags.has('force') });
     const seed = numberValue(args, 'seed', NAME, 0, { min: 0, max: 4294967295, integer: true });
     const flagged = methodOptions(args, NAME);
     for (const [k, v] of Object.entries(entry.options)) {
@@ -148,7 +150,7 @@ export const fitCommand: Command = {
       ...result.warnings.map((w) => `warning     ${w}`),
       `wrote       ${out}${cv !== undefined ? ' (fitted on all samples)' : ''}`,
     ];
-    io.stdout(lines.join('\n') + '\n');
+    io.stdout(lines.map(termSafe).join('\n') + '\n');
     return Promise.resolve(0);
   },
 };

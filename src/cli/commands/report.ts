@@ -3,9 +3,7 @@
  * and writes one self-contained HTML report (summary table, diagrams, metric definitions); optionally PNGs
  * of the reliability diagrams.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { CalibraError } from '../../errors.js';
+import { CalibraError, termSafe } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
 import { calibrationInput, probabilityInput } from './calibration-io.js';
 import { calibratorSpecs } from '../../calibrators/core/registry.js';
@@ -15,8 +13,10 @@ import { parseMetricId, presetMetricIds } from '../../metrics/ids.js';
 import { renderReport } from '../../report/html.js';
 import { recommendationJson } from '../../report/verdict.js';
 import type { ReportInput, ReportMethod, ReportTestSet } from '../../report/types.js';
-import { writeReportFiles } from '../../report/node/files.js';
-import { getValue, keyValueOptions, listValue, numberValue, parseArgs, requireValue, metricListValue, choiceValue } from '../args.js';
+import { checkPngTargets, writeReportFiles } from '../../report/node/files.js';
+import { reportChartNames } from '../../report/html.js';
+import { checkOutputs, givenPaths } from '../../data/outputs.js';
+import { csvHeaderValue, getValue, keyValueOptions, listValue, numberValue, parseArgs, requireValue, metricListValue, choiceValue } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -102,9 +102,13 @@ interface LoadedSet {
   readonly views?: ViewLogits;
 }
 
-function loadPair(name: string, logitsFile: string, labelsFile: string, probs: boolean): LoadedSet {
-  const given = probs ? probabilityInput(loadProbs(logitsFile)) : { logits: loadLogits(logitsFile) };
-  const labels = loadLabels(labelsFile, given.logits.cols);
+/** How the logits files are read: probabilities or logits, and the CSV header mode. */
+interface ReadHow { readonly probs: boolean; readonly csvHeader: 'yes' | 'no' | 'auto' }
+
+function loadPair(name: string, logitsFile: string, labelsFile: string, how: ReadHow): LoadedSet {
+  const { probs, csvHeader } = how;
+  const given = probs ? probabilityInput(loadProbs(logitsFile, { csvHeader })) : { logits: loadLogits(logitsFile, { csvHeader }) };
+  const labels = loadLabels(labelsFile, given.logits.cols, { csvHeader });
   checkLabelsMatch(given.logits, labels, logitsFile, labelsFile);
   return { name, ...given, labels };
 }
@@ -114,7 +118,7 @@ function loadViews(name: string, file: string): LoadedSet {
   return { name, logits: v.original, labels: v.labels, views: v.views };
 }
 
-function loadSet(args: ReturnType<typeof parseArgs>, prefix: 'val' | 'test', probs: boolean): LoadedSet | undefined {
+function loadSet(args: ReturnType<typeof parseArgs>, prefix: 'val' | 'test', how: ReadHow): LoadedSet | undefined {
   const views = getValue(args, `${prefix}-views`);
   const logits = getValue(args, `${prefix}-logits`);
   const labels = getValue(args, `${prefix}-labels`);
@@ -125,17 +129,17 @@ function loadSet(args: ReturnType<typeof parseArgs>, prefix: 'val' | 'test', pro
   }
   if (logits === undefined && labels === undefined) return undefined;
   if (logits === undefined || labels === undefined) throw new CalibraError('E_USAGE', `--${prefix}-logits and --${prefix}-labels go together`, { where: `calibra ${NAME}`, fix: `give both files` });
-  return loadPair(name, logits, labels, probs);
+  return loadPair(name, logits, labels, how);
 }
 
-function parseTestSetArg(spec: string, probs: boolean): LoadedSet {
+function parseTestSetArg(spec: string, how: ReadHow): LoadedSet {
   const eq = spec.indexOf('=');
   const name = eq > 0 ? spec.slice(0, eq) : '';
   const files = eq > 0 ? spec.slice(eq + 1).split(',').map((s) => s.trim()).filter((s) => s.length > 0) : [];
   if (name === '' || files.length < 1 || files.length > 2) {
     throw new CalibraError('E_USAGE', `--test-set ${JSON.stringify(spec)} is not NAME=LOGITS,LABELS or NAME=VIEWS`, { where: `calibra ${NAME}`, fix: 'write e.g. --test-set noisy=noisy_logits.npy,noisy_labels.npy' });
   }
-  return files.length === 1 ? loadViews(name, files[0] as string) : loadPair(name, files[0] as string, files[1] as string, probs);
+  return files.length === 1 ? loadViews(name, files[0] as string) : loadPair(name, files[0] as string, files[1] as string, how);
 }
 
 /** `--option ca.epochs=200` → { ca: { epochs: 200 } }. */
@@ -187,14 +191,15 @@ const TABLE_ONLY = ['table', 'db-table', 'label-col', 'confidence-col', 'pred-co
 async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, {
     flags: ['force', 'probs', 'quiet', 'allow-accuracy-drop'],
-    values: ['val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'ci', 'ci-bootstrap', 'split', 'cv', 'format', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title', ...TABLE_ONLY.filter((k) => k !== 'by')],
+    values: ['header', 'val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'methods', 'metrics', 'preset', 'primary', 'ci', 'ci-bootstrap', 'split', 'cv', 'format', 'bins', 'scheme', 'bootstrap', 'seed', 'out', 'png-dir', 'title', ...TABLE_ONLY.filter((k) => k !== 'by')],
     repeatable: ['test-set', 'option', 'by'],
   }, NAME);
   const out = requireValue(args, 'out', NAME);
   const force = args.flags.has('force');
-  const probs = args.flags.has('probs');
-  if (!force && existsSync(out)) throw new CalibraError('E_EXISTS', 'the output file exists', { source: out, fix: 'add --force to replace it, or choose another --out' });
-  if (!existsSync(path.dirname(path.resolve(out)))) throw new CalibraError('E_IO', 'the folder of the output file does not exist', { source: out, fix: 'create the folder first, or choose another --out' });
+  const how: ReadHow = { probs: args.flags.has('probs'), csvHeader: csvHeaderValue(args, NAME) };
+  const inputFiles = givenPaths(args.values, ['val-logits', 'val-labels', 'val-views', 'test-logits', 'test-labels', 'test-views', 'table'])
+    .concat((args.values.get('test-set') ?? []).flatMap((s) => s.slice(s.indexOf('=') + 1).split(',').map((f) => ({ flag: '--test-set', file: f.trim() }))));
+  checkOutputs([{ flag: '--out', file: out }], inputFiles, { force });
   if (getValue(args, 'table') !== undefined) {
     // DuckDB and the table code load only here
     const { runTableReport } = await import('../../tables/cli-report.js');
@@ -218,14 +223,14 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   if (metricList !== undefined && preset !== undefined) throw new CalibraError('E_USAGE', 'give --metrics or --preset, not both', { where: `calibra ${NAME}`, fix: 'drop one' });
   const metricIds = metricList ?? (preset !== undefined ? presetMetricIds(preset) : undefined);
 
-  const loadedVal = loadSet(args, 'val', probs);
+  const loadedVal = loadSet(args, 'val', how);
   if (loadedVal === undefined) throw new CalibraError('E_USAGE', 'missing the validation set', { where: `calibra ${NAME}`, fix: 'give --val-logits F --val-labels F (or --val-views F)' });
   const split = getValue(args, 'split') === undefined ? undefined : numberValue(args, 'split', NAME, 0.3, { min: 0.01, max: 0.99 });
   const cv = getValue(args, 'cv') === undefined ? undefined : numberValue(args, 'cv', NAME, 5, { min: 2, max: 100, integer: true });
   if (split !== undefined && cv !== undefined) throw new CalibraError('E_USAGE', 'give --split or --cv, not both', { where: `calibra ${NAME}`, fix: 'drop one' });
   let val: LoadedSet = loadedVal;
   const tests: LoadedSet[] = [];
-  const mainTest = loadSet(args, 'test', probs);
+  const mainTest = loadSet(args, 'test', how);
   if (mainTest !== undefined && (split !== undefined || cv !== undefined)) throw new CalibraError('E_USAGE', `give --test-logits or --${split !== undefined ? 'split' : 'cv'}, not both`, { where: `calibra ${NAME}`, fix: 'drop the test files to split the validation file, or drop the split option' });
   if (split !== undefined) {
     // a stratified hold-out of the validation file is the first test set, "held-out"
@@ -243,7 +248,7 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
     if ((args.values.get('test-set') ?? []).length > 0) throw new CalibraError('E_USAGE', '--cv scores the validation file by cross-fitting; it does not go with --test-set', { where: `calibra ${NAME}`, fix: 'use --split F to keep a fitted model for other test sets, or drop --test-set' });
     tests.push({ ...val, name: `cv${cv} (out-of-fold)` });
   }
-  for (const spec of args.values.get('test-set') ?? []) tests.push(parseTestSetArg(spec, probs));
+  for (const spec of args.values.get('test-set') ?? []) tests.push(parseTestSetArg(spec, how));
   if (tests.length === 0) throw new CalibraError('E_USAGE', 'missing a test set', { where: `calibra ${NAME}`, fix: 'give --test-logits F --test-labels F, --test-views F or --test-set NAME=LOGITS,LABELS, or test on held-out parts of the validation file with --split 0.3 or --cv 5' });
   for (const t of tests) {
     if (cv === undefined && sameData({ logits: val.logits, labels: val.labels, source: '' }, { logits: t.logits, labels: t.labels, source: ' ' })) io.stderr(sameDataWarning(NAME).replace('the test set is', `test set '${t.name}' is`));
@@ -258,6 +263,11 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const entries = chooseMethods(listValue(args, 'methods'), haveViews, val.logits.cols, val.logits.rows, io);
   const methodIds = entries.map((e) => e.label);
   const entryOf = new Map(entries.map((e) => [e.label, e]));
+  const twice = methodIds.find((id, i) => methodIds.indexOf(id) !== i);
+  if (twice !== undefined) throw new CalibraError('E_USAGE', `method '${twice}' is listed twice in --methods`, { where: `calibra ${NAME}`, fix: 'list each method once' });
+  const pngDir = getValue(args, 'png-dir');
+  // every PNG name is known now: collisions and existing files are refused before the fits, not after
+  if (pngDir !== undefined) checkPngTargets(pngDir, reportChartNames(tests.map((t) => t.name), methodIds), out, force);
   const options = methodOptions(args);
   for (const key of options.keys()) {
     if (!methodIds.includes(key) && !entries.some((e) => e.spec.id === key)) throw new CalibraError('E_USAGE', `--option names method '${key}', which is not in --methods`, { where: `calibra ${NAME}`, fix: `add ${key} to --methods or drop the option` });
@@ -321,16 +331,15 @@ async function runReport(argv: readonly string[], io: CliIo): Promise<number> {
   const progress = createProgress(io, 'report', { quiet: args.flags.has('quiet') });
   const rendered = renderReport(input);
   progress.done();
-  const pngDir = getValue(args, 'png-dir');
-  const written = writeReportFiles(rendered, out, { force, ...(pngDir !== undefined ? { pngDir } : {}) });
+  const written = await writeReportFiles(rendered, out, { force, ...(pngDir !== undefined ? { pngDir } : {}) });
   if (format === 'json') {
     const v = rendered.verdicts[0];
     const values = input.testSets.map((t, ti) => ({ name: t.name, samples: t.labels.length, methods: input.methods.map((m, mi) => ({ method: m.id, metrics: rendered.table.values[ti]?.[mi] ?? {} })) }));
     io.stdout(`${JSON.stringify({ out, pngs: written.pngs, ...(v !== undefined ? { recommendation: recommendationJson(v) } : {}), verdicts: rendered.verdicts.map((x) => ({ testSet: x.testSet, method: x.method, value: x.value, reason: x.reason })), testSets: values }, null, 2)}\n`);
     return 0;
   }
-  io.stdout(rendered.summaryText);
-  io.stdout(`wrote ${out}${written.pngs.length > 0 ? ` and ${written.pngs.length} PNG files in ${pngDir ?? ''}` : ''}\n`);
+  io.stdout(rendered.summaryText.split('\n').map(termSafe).join('\n'));
+  io.stdout(`wrote ${termSafe(out)}${written.pngs.length > 0 ? ` and ${written.pngs.length} PNG files in ${termSafe(pngDir ?? '')}` : ''}\n`);
   return 0;
 }
 

@@ -5,7 +5,8 @@
  */
 import { argmaxRow } from '../../math/softmax.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { CalibraError } from '../../errors.js';
+import { CalibraError, termSafe } from '../../errors.js';
+import { checkOutputs, givenPaths } from '../../data/outputs.js';
 import { getValue, listValue, numberValue, parseArgs, requireValue } from '../args.js';
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
@@ -49,7 +50,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const datasetSpec = requireValue(args, 'dataset', 'views');
   const out = requireValue(args, 'out', 'views');
   const force = args.flags.has('force');
-  if (existsSync(out) && !force) throw new CalibraError('E_EXISTS', 'output file exists', { source: out, fix: 'add --force to overwrite, or choose another --out' });
+  checkOutputs([{ flag: '--out', file: out }], givenPaths(args.values, ['model']), { force });
   if (!existsSync(modelPath)) throw new CalibraError('E_IO', 'model file not found', { source: modelPath, fix: 'check the --model path (zoo models are in models/)' });
   const views = listValue(args, 'views') ?? ['rotation', 'greyscale', 'colorjitter'];
   const seed = numberValue(args, 'seed', 'views', 0, { integer: true, min: 0, max: 2 ** 32 - 1 });
@@ -73,7 +74,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       ...(corruption !== undefined ? { corruption } : {}),
     }, { memoryBudgetBytes: memoryMb * 2 ** 20, ...(batchSize !== undefined ? { batchSize } : {}), onProgress: (f, m) => bar.update(f, m) });
     bar.done(`${n} images`);
-    for (const note of res.notes) io.stderr(`views: note: ${note}\n`);
+    for (const note of res.notes) io.stderr(`views: note: ${termSafe(note)}\n`);
     const extra: [string, { shape: readonly number[]; data: Float64Array | Int32Array }][] = [...res.draws].map(([k, v]) => [k, { shape: v.shape, data: v.data }]);
     extra.push(['indices', { shape: [n], data: res.indices }]);
     saveViewsFile(out, { original: res.original, views: res.views, labels: res.labels, extra }, { force });
