@@ -206,7 +206,9 @@ function buildReport(results: readonly DemoModelResult[], keep: Map<string, Map<
       if (cell === undefined) break;
       probs.push(cell.probs);
     }
-    if (probs.length === keys.length) methods.push({ id: label, title: label, probs });
+    // the registry id lets the report's verdict compare against TS and uncalibrated (verdict's references)
+    const registryId = DEMO_METHODS.find((m) => m.label === label)?.id;
+    if (probs.length === keys.length) methods.push({ id: label, title: label, probs, ...(registryId !== undefined ? { method: registryId } : {}) });
   }
   if (testSets.length === 0 || methods.length === 0) return null;
   return buildReportHtml({ title: 'calibra demo', subtitle: `models: ${results.map((r) => r.model).join(', ')}`, testSets, methods, options: { bootstrap: 0 } });
