@@ -8,7 +8,7 @@ import { encodeNpy, fortranToC, parseNpy, type NpyArray } from '../../src/data/n
 import { parsePyLiteral } from '../../src/data/py-literal.js';
 import { isCalibraError, type CalibraErrorCode } from '../../src/errors.js';
 import { expectCode } from './helpers.js';
-import { requiresPython } from '../support/requires.js';
+import { pythonBin, requiresPython } from '../support/requires.js';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'npy');
 interface ManifestEntry { shape?: number[]; descr?: string; values?: (number | string)[]; expect_error?: CalibraErrorCode; version?: number }
@@ -92,7 +92,7 @@ describe('encodeNpy', () => {
     const file = path.join(dir, 'a.npy');
     fs.writeFileSync(file, encodeNpy({ shape: [2, 3], data: new Float32Array([0.1, -2, 3e38, 4, 5, 6]) }));
     fs.writeFileSync(path.join(dir, 's.npy'), encodeNpy({ shape: [2], data: ['rotation', 'grey'] }));
-    const out = spawnSync('python3', ['-c', `import numpy as np, json; a=np.load(${JSON.stringify(file)}, allow_pickle=False); s=np.load(${JSON.stringify(path.join(dir, 's.npy'))}, allow_pickle=False); print(json.dumps([a.dtype.str, list(a.shape), [float(v) for v in a.ravel()], s.dtype.str, list(s)]))`], { encoding: 'utf8' });
+    const out = spawnSync(pythonBin(), ['-c', `import numpy as np, json; a=np.load(${JSON.stringify(file)}, allow_pickle=False); s=np.load(${JSON.stringify(path.join(dir, 's.npy'))}, allow_pickle=False); print(json.dumps([a.dtype.str, list(a.shape), [float(v) for v in a.ravel()], s.dtype.str, list(s)]))`], { encoding: 'utf8' });
     expect(JSON.parse(out.stdout)).toEqual(['<f4', [2, 3], Array.from(new Float32Array([0.1, -2, 3e38, 4, 5, 6])), '<U8', ['rotation', 'grey']]);
     fs.rmSync(dir, { recursive: true });
   });

@@ -26,7 +26,7 @@ function stubs(aptStatus: number): string {
 }
 
 function runCi(bin: string): { status: number | null; stderr: string } {
-  const r = spawnSync('bash', [path.join(ROOT, '.ci', 'run')], { env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` }, encoding: 'utf8' });
+  const r = spawnSync('bash', [path.join(ROOT, '.ci', 'run')], { env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}`, CALIBRA_PYTHON: path.join(bin, 'python3') }, encoding: 'utf8' });
   return { status: r.status, stderr: r.stderr };
 }
 

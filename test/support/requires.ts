@@ -29,8 +29,18 @@ export function requiresFile(file: string, what: string, debianPackage: string):
   return requires(`${what} (${file})`, existsSync(file), debianPackage);
 }
 
+/**
+ * The Python interpreter of the reference stack: $CALIBRA_PYTHON, else Debian's /usr/bin/python3 (a python3 earlier on
+ * PATH, such as a pyenv shim, lacks Debian's numpy/scipy/sklearn), else python3 on PATH.
+ */
+export function pythonBin(): string {
+  const env = process.env['CALIBRA_PYTHON'];
+  if (env !== undefined && env !== '') return env;
+  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+
 /** python3 with the given modules importable. */
 export function requiresPython(modules: readonly string[], debianPackages: string): boolean {
-  const ok = spawnSync('python3', ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' }).status === 0;
+  const ok = spawnSync(pythonBin(), ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' }).status === 0;
   return requires(`python3 with ${modules.join(', ')}`, ok, debianPackages);
 }
