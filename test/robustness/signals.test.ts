@@ -35,13 +35,16 @@ beforeAll(() => {
 
 interface Run { readonly signal: NodeJS.Signals | null; readonly code: number | null }
 
-/** Spawns the CLI; sends `signal` once `ready()` holds (polled every 5 ms). */
-function interrupt(argv: string[], ready: () => boolean, signal: NodeJS.Signals): Promise<Run & { sent: boolean }> {
+/** Spawns the CLI; sends `signal` once `ready(stderrSoFar)` holds (polled every 5 ms). */
+function interrupt(argv: string[], ready: (stderr: string) => boolean, signal: NodeJS.Signals): Promise<Run & { sent: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, ...argv, '--quiet'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, ...argv, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => { stderr += chunk; });
     let sent = false;
     const timer = setInterval(() => {
-      if (!sent && ready()) { sent = true; child.kill(signal); }
+      if (!sent && ready(stderr)) { sent = true; child.kill(signal); }
     }, 5);
     child.on('error', reject);
     child.on('exit', (code, sig) => { clearInterval(timer); resolve({ signal: sig, code, sent }); });
@@ -74,17 +77,20 @@ describe('signals during report and demo', () => {
   it('S2: a signal during the fits (no output open yet) stops report at once with nothing written', async () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'fits-'));
     fs.writeFileSync(path.join(dir, 'r.html'), 'previous');
-    let polls = 0;
+    // sent once report has read its inputs (it warns that the test set is the validation set, just before the fits)
     const run = await interrupt(['report', '--val-logits', at('l.npy'), '--val-labels', at('y.npy'), '--test-logits', at('l.npy'), '--test-labels', at('y.npy'), '--methods', METHODS.join(','), '--out', path.join(dir, 'r.html'), '--force'],
-      () => ++polls > 200, 'SIGTERM');
+      (stderr) => stderr.includes('is the validation set'), 'SIGTERM');
+    expect(run.sent).toBe(true);
     expect(run.signal).toBe('SIGTERM');
     expect(fs.readFileSync(path.join(dir, 'r.html'), 'utf8')).toBe('previous');
     expect(temps(dir)).toEqual([]);
   });
   it('S3: Ctrl-C during demo stops it by SIGINT, before its outputs, with no temporary file', async () => {
     const out = path.join(tmp, 'demo-out');
-    let polls = 0;
-    const run = await interrupt(['demo', '--limit', '60', '--corruptions', 'none', '--out', out, '--no-report'], () => ++polls > 300, 'SIGINT');
+    // Sent once demo has printed its start line (its work has begun), not after a fixed delay: on an idle machine
+    // a small demo can finish within any fixed delay, and the test would then see a normal exit.
+    const run = await interrupt(['demo', '--limit', '400', '--corruptions', 'none', '--out', out, '--no-report'], (stderr) => stderr.includes('demo: suite'), 'SIGINT');
+    expect(run.sent).toBe(true);
     expect(run.signal).toBe('SIGINT');
     if (fs.existsSync(out)) {
       expect(temps(out)).toEqual([]);
