@@ -4,7 +4,8 @@
  * out, then everything is scaled up, so accuracy is around 70 % with confidences near 1.
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Rng } from '../src/math/rng.js';
 import { encodeNpy } from '../src/data/npy.js';
 
@@ -43,6 +44,23 @@ function save(dir: string, name: string, data: Float32Array | Int32Array | Float
   writeFileSync(join(dir, `${name}.npy`), encodeNpy({ data, shape }));
 }
 
+/**
+ * The W4 (CA) workload folder `ca-NxK` under `root`: original logits, three views and labels, seeded
+ * (K = 10 in `npm run bench`; K = 1 000 is the issue-11 "ImageNet width" case). Skips files that exist.
+ */
+export function writeCaWorkload(root: string, rows: number, cols: number): string {
+  const caDir = join(root, `ca-${rows}x${cols}`);
+  mkdirSync(caDir, { recursive: true });
+  if (!existsSync(join(caDir, 'labels.npy'))) {
+    const w = makeLogits(rows, cols, 4);
+    const views = makeViews(w, 5);
+    save(caDir, 'original', w.logits, [w.rows, w.cols]);
+    ['rotation', 'greyscale', 'colorjitter'].forEach((name, i) => save(caDir, name, views[i] as Float32Array, [w.rows, w.cols]));
+    save(caDir, 'labels', w.labels, [w.rows]);
+  }
+  return caDir;
+}
+
 /** Writes the workload files under `root`; skips ones that exist. Returns the folder of each workload. */
 export function writeWorkloads(root: string, sizes: { n: number; k: number; nIso: number; nCa: number; kMs: number }): Record<string, string> {
   const dirs: Record<string, string> = {};
@@ -66,14 +84,7 @@ export function writeWorkloads(root: string, sizes: { n: number; k: number; nIso
     save(isoDir, 'scores', scores, [sizes.nIso]);
     save(isoDir, 'targets', targets, [sizes.nIso]);
   }
-  const caDir = mk(`ca-${sizes.nCa}x10`);
-  if (!existsSync(join(caDir, 'labels.npy'))) {
-    const w = makeLogits(sizes.nCa, 10, 4);
-    const views = makeViews(w, 5);
-    save(caDir, 'original', w.logits, [w.rows, w.cols]);
-    ['rotation', 'greyscale', 'colorjitter'].forEach((name, i) => save(caDir, name, views[i] as Float32Array, [w.rows, w.cols]));
-    save(caDir, 'labels', w.labels, [w.rows]);
-  }
+  dirs[`ca-${sizes.nCa}x10`] = writeCaWorkload(root, sizes.nCa, 10);
   const msDir = mk(`logits-${sizes.n}x${sizes.kMs}`);
   if (!existsSync(join(msDir, 'labels.npy'))) {
     const w = makeLogits(sizes.n, sizes.kMs, 6);
@@ -81,4 +92,10 @@ export function writeWorkloads(root: string, sizes: { n: number; k: number; nIso
     save(msDir, 'labels', w.labels, [w.rows]);
   }
   return dirs;
+}
+
+// `tsx bench/generate.ts ca ROWS COLS [ROOT]`: writes one CA workload folder (default ROOT bench/out) and prints its path.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'ca') {
+  const [rows, cols, root] = process.argv.slice(3);
+  process.stdout.write(`${writeCaWorkload(root ?? join(dirname(fileURLToPath(import.meta.url)), 'out'), Number(rows), Number(cols))}\n`);
 }
