@@ -70,7 +70,7 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u206
  * Makes a string safe to print on a terminal: every control character becomes a visible escape
  * (`\x1b`, `\r`, `\u202e`), so text taken from an input file (member names, JSON keys, view names, file
  * names) cannot retitle, clear or overwrite the terminal. Cost: O(length).
- * @example termSafe('a\x1b]0;pwned\x07b') // 'a\\x1b]0;pwned\\x07b'
+ * @example termSafe('a\x1b]0;pwned\x07b') // => 'a\\x1b]0;pwned\\x07b'
  */
 export function termSafe(text: string): string {
   return text.replace(UNSAFE, (c) => {
@@ -85,7 +85,7 @@ export function termSafe(text: string): string {
 /**
  * A bounded list for a message: at most `max` items, each cut to 64 characters and quoted, then how many
  * were left out, so an archive of 200 000 members gives a short line. Cost: O(max).
- * @example listForMessage(['a', 'b', 'c'], 2) // '"a", "b" and 1 more'
+ * @example listForMessage(['a', 'b', 'c'], 2) // => '"a", "b" and 1 more'
  */
 export function listForMessage(items: readonly string[], max = 10): string {
   if (items.length === 0) return 'none';

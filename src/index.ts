@@ -6,9 +6,13 @@
  *
  * @example
  * ```ts
- * import { getCalibrator, evaluateMetrics, parseNpy, toFloat64Array } from 'calibra';
+ * import { getCalibrator, evaluateMetrics, parseNpy, toFloat64Array, encodeNpy } from 'calibra';
+ * const arr = parseNpy(encodeNpy({ shape: [4, 2], data: Float64Array.of(2, 0, 0, 1, 1, 0, 0, 2) })); // bytes of a .npy file
+ * const logits = { data: toFloat64Array(arr.data as Float64Array), rows: arr.shape[0]!, cols: arr.shape[1]! };
+ * const labels = Int32Array.of(0, 1, 1, 1), test = logits, testLabels = labels;
  * const fit = getCalibrator('isotonic').fit({ logits, labels }, { independent: true }, { seed: 0 });
  * const values = evaluateMetrics(fit.model.predictProba({ logits: test }), testLabels, ['ece@15', 'nll']);
+ * Object.keys(values) // => ['ece@15', 'nll']
  * ```
  */
 export { CalibraError, isCalibraError, formatError, type CalibraErrorCode, type CalibraErrorDetails } from './errors.js';

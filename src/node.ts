@@ -8,7 +8,14 @@
  * @example
  * ```ts
  * import { loadLogits, loadLabels, OnnxClassifier } from 'calibra/node';
- * const logits = loadLogits('val-logits.npy'); const labels = loadLabels('val-labels.npy', logits.rows);
+ * import { mkdtempSync, writeFileSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * const dir = mkdtempSync(`${tmpdir()}/calibra-`);
+ * writeFileSync(`${dir}/val-logits.npy`, encodeNpy({ shape: [2, 3], data: Float64Array.of(1, 0, 0, 0, 0, 1) }));
+ * writeFileSync(`${dir}/val-labels.npy`, encodeNpy({ shape: [2], data: Int32Array.of(0, 2) }));
+ * const logits = loadLogits(`${dir}/val-logits.npy`); const labels = loadLabels(`${dir}/val-labels.npy`, logits.cols);
+ * [logits.rows, logits.cols, labels] // => [2, 3, Int32Array.of(0, 2)]
+ * typeof OnnxClassifier // => 'function'
  * ```
  */
 import { registerNativeKernels } from './math/native-kernels.js';

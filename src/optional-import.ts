@@ -8,7 +8,10 @@ import { CalibraError } from './errors.js';
 /**
  * Runs `load` (a dynamic `import()` of `name`) and maps "module not found" to E_UNSUPPORTED. `purpose` says
  * what needs the package ("running ONNX models").
- * @example const ort = await importOptional('onnxruntime-node', 'running ONNX models', () => import('onnxruntime-node'))
+ * @example
+ * const zip = await importOptional('fflate', 'reading .npz files', () => import('fflate'));
+ * typeof zip.unzipSync // => 'function'
+ * await importOptional('no-such-package', 'running ONNX models', () => import('no-such-package' as string)) // throws E_UNSUPPORTED
  */
 export async function importOptional<T>(name: string, purpose: string, load: () => Promise<T>): Promise<T> {
   try {

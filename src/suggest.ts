@@ -13,7 +13,7 @@ export function foldName(s: string): string {
 /**
  * Optimal-string-alignment distance between a and b (insertions, deletions, substitutions and swaps of two
  * adjacent characters, each 1). Cost O(|a|·|b|) time, three rows of O(|b|) memory.
- * @example editDistance('tempreature', 'temperature') // 1
+ * @example editDistance('tempreature', 'temperature') // => 1
  */
 export function editDistance(a: string, b: string): number {
   const m = a.length;
@@ -37,7 +37,7 @@ export function editDistance(a: string, b: string): number {
 /**
  * The candidates nearest to `input`: those within max(1, ⌊len/3⌋) edits of it (at most 3), closest first, then
  * any candidate that starts with what was typed (3 characters or more). At most `limit` names.
- * @example nearestNames('evalute', ['evaluate', 'views', 'fit']) // ['evaluate']
+ * @example nearestNames('evalute', ['evaluate', 'views', 'fit']) // => ['evaluate']
  */
 export function nearestNames(input: string, candidates: readonly string[], limit = 3): string[] {
   const x = foldName(input);
@@ -52,7 +52,7 @@ export function nearestNames(input: string, candidates: readonly string[], limit
 /**
  * `"did you mean 'evaluate'? "` (with a trailing space), or '' when nothing is near; `quote` wraps each name
  * (e.g. `(s) => '--' + s` for options).
- * @example didYouMean('--val-logit', ['val-logits'], (s) => `--${s}`) // "did you mean --val-logits? "
+ * @example didYouMean('--val-logit', ['val-logits'], (s) => `--${s}`) // => "did you mean --val-logits? "
  */
 export function didYouMean(input: string, candidates: readonly string[], quote: (s: string) => string = (s) => `'${s}'`): string {
   const near = nearestNames(input, candidates);

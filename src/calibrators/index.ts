@@ -6,8 +6,12 @@
  * @example
  * ```ts
  * import { getCalibrator, serializeModel, loadModelJson } from 'calibra/calibrators';
+ * const logits = { data: Float64Array.of(2, 0, 0, 1, 1, 0, 0, 2), rows: 4, cols: 2 }, labels = Int32Array.of(0, 1, 1, 1);
+ * const testLogits = { data: Float64Array.of(1, 0, 0, 0), rows: 2, cols: 2 };
  * const { model, converged } = getCalibrator('ts').fit({ logits, labels }, {}, { seed: 0 });
  * const probs = loadModelJson(serializeModel(model), 'ts.json').predictProba({ logits: testLogits });
+ * converged // => true
+ * probs.data // ~> [0.73, 0.27, 0.50, 0.50]
  * ```
  */
 export { calibratorSpecs, getCalibrator, METHOD_ALIASES } from './core/registry.js';

@@ -22,7 +22,7 @@ export function optionValue(v: string): string | number | boolean {
 
 /**
  * Parses `ID` or `ID:k=v;k=v`. Throws E_OPTION for an unknown id (with "did you mean"), E_USAGE for a bad pair.
- * @example parseEntry('histogram:bins=15').options // { bins: 15 }
+ * @example parseEntry('histogram:bins=15').options // => { bins: 15 }
  */
 export function parseEntry(text: string, where = 'calibra --methods'): MethodEntry {
   const colon = text.indexOf(':');

@@ -14,7 +14,7 @@ export const MIN_SAMPLES_PER_PARAMETER = 10;
 /**
  * Jointly fitted parameters of method `id` on K classes with `options`, or null for methods that are not
  * counted (see the file comment). Checked against the fitted models' JSON in test/cli/method-size.test.ts.
- * @example jointParameters('ms', 100, {}) // 10100
+ * @example jointParameters('ms', 100, {}) // => 10100
  */
 export function jointParameters(id: string, classes: number, options: RawOptions = {}): number | null {
   const K = classes;
@@ -36,7 +36,7 @@ export function jointParameters(id: string, classes: number, options: RawOptions
 
 /**
  * Why a default list leaves `id` out for this validation set, or null when it stays in.
- * @example oversizeReason('ms', 100, 2500) // "10100 parameters for 2500 validation samples (fewer than 10 a parameter)"
+ * @example oversizeReason('ms', 100, 2500) // => "10100 parameters for 2500 validation samples (fewer than 10 a parameter)"
  */
 export function oversizeReason(id: string, classes: number, validationRows: number, options: RawOptions = {}): string | null {
   const p = jointParameters(id, classes, options);

@@ -15,7 +15,9 @@ import { calibrationInput, type LoadedInput } from './commands/calibration-io.js
  * A fold id in [0, k) for every row: the rows of each class, shuffled by `seed`, are dealt round-robin (the
  * deal continues across classes), so every fold holds ⌊n_c/k⌋ or ⌈n_c/k⌉ rows of class c and the fold sizes
  * differ by at most one. Cost O(N).
- * @example stratifiedFolds(Int32Array.of(0, 0, 1, 1), 2, 0) // two folds, one row of each class in each
+ * @example
+ * const fold = stratifiedFolds(Int32Array.of(0, 0, 1, 1), 2, 0); // fold of each row: one row of each class in each fold
+ * [fold[0] !== fold[1], fold[2] !== fold[3]] // => [true, true]
  */
 export function stratifiedFolds(labels: Int32Array, k: number, seed: number): Int32Array {
   if (!Number.isInteger(k) || k < 2) throw new CalibraError('E_USAGE', `--cv ${k} is not an integer ≥ 2`, { fix: 'give e.g. --cv 5' });

@@ -229,7 +229,13 @@ export function createAtomicWriter(file: string, opts: WriteOptions = {}): Atomi
  * Writes `data` to `file` atomically (temp file in the same folder, then rename). Existing files are
  * replaced only with `force` (E_EXISTS otherwise); on any error the temp file is removed.
  * Cost: O(bytes) I/O.
- * @example writeFileAtomic('out.json', '{}\n', {force: true})
+ * @example
+ * import { mkdtempSync, readFileSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * const file = `${mkdtempSync(`${tmpdir()}/calibra-`)}/out.json`;
+ * writeFileAtomic(file, '{}\n', { force: true });
+ * readFileSync(file, 'utf8') // => '{}\n'
+ * writeFileAtomic(file, '[]\n') // throws E_EXISTS
  */
 export function writeFileAtomic(file: string, data: Uint8Array | string, opts: WriteOptions = {}): void {
   const w = createAtomicWriter(file, opts);

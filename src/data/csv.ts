@@ -75,7 +75,7 @@ function localeHint(cell: string): string {
  * the text plus the matrix). Throws E_EMPTY (no data rows), E_SHAPE (ragged row: names the line and both
  * column counts) and E_FORMAT (non-numeric cell: names line and column; an ambiguous header under `auto`).
  * Cost: O(text length).
- * @example parseCsvMatrix('a,b\n1,2\n3,4\n').rows // 2
+ * @example parseCsvMatrix('a,b\n1,2\n3,4\n').rows // => 2
  */
 export function parseCsvMatrix(text: string, opts: CsvReadOptions = {}): CsvMatrix {
   const source = opts.source;
@@ -170,7 +170,7 @@ export function numberText(v: number): string {
 /**
  * Formats a matrix as CSV, one row per line, numbers in shortest round-trip form (`String(x)`), with an
  * optional header row. Cost: O(rows * cols).
- * @example formatCsvMatrix({data: new Float64Array([1, 0.5]), rows: 1, cols: 2}) // '1,0.5\n'
+ * @example formatCsvMatrix({data: new Float64Array([1, 0.5]), rows: 1, cols: 2}) // => '1,0.5\n'
  */
 export function formatCsvMatrix(m: Matrix, opts: { readonly header?: readonly string[] } = {}): string {
   const out: string[] = [];

@@ -42,7 +42,7 @@ function refuse(code: 'E_DTYPE' | 'E_PICKLE' | 'E_FORMAT', message: string, fix:
  * Reads a header's `descr` value. Throws E_PICKLE for object arrays, E_DTYPE for complex, structured,
  * datetime, long double and other unsupported dtypes, with the numpy call that re-saves the data.
  * Cost: O(1).
- * @example parseDescr('<f8').type // 'f8'
+ * @example parseDescr('<f8').type // => 'f8'
  */
 export function parseDescr(descr: PyValue, source?: string): DtypeInfo {
   if (descr !== null && typeof descr === 'object' && descr.kind === 'list') {
@@ -119,7 +119,11 @@ function itemBytes(type: NpyNumericType): number {
  * as a zero-copy view of `bytes` (the caller must own `bytes` and not change them afterwards); otherwise
  * the items are copied. The caller has checked that the bytes are there.
  * Cost: O(1) for a shared view, else O(count * itemsize) and one copy.
- * @example decodeItems(bytes, 128, n, parseDescr('<f4'), true).buffer === bytes.buffer // true when aligned
+ * @example
+ * const bytes = new Uint8Array(128 + 8); // a 128-byte .npy header, then two little-endian float32
+ * new DataView(bytes.buffer).setFloat32(128, 1.5, true);
+ * const items = decodeItems(bytes, 128, 2, parseDescr('<f4'), true);
+ * [items, items.buffer === bytes.buffer] // => [Float32Array.of(1.5, 0), true]
  */
 export function decodeItems(bytes: Uint8Array, offset: number, count: number, dtype: DtypeInfo, share = false): NpyNumericData | string[] {
   const at = bytes.byteOffset + offset;

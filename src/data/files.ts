@@ -107,8 +107,14 @@ function numeric(a: ReturnType<typeof parseNpy> | undefined, file: string, key: 
  * becomes N×2 `[0, z]`. Throws E_NON_FINITE naming row and column. With `{storage: 'native'}` a float32
  * `.npy` is returned as a zero-copy Float32Array view of the file bytes (one read, no conversion).
  * Cost: O(file size).
- * @example loadLogits('val-logits.npy').cols // K
- * @example loadLogits('val-logits-f32.npy', { storage: 'native' }).data instanceof Float32Array // true
+ * @example
+ * import { mkdtempSync, writeFileSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { encodeNpy } from './npy.js';
+ * const file = `${mkdtempSync(`${tmpdir()}/calibra-`)}/val-logits-f32.npy`;
+ * writeFileSync(file, encodeNpy({ shape: [2, 3], data: new Float32Array(6) }));
+ * loadLogits(file).cols // => 3
+ * loadLogits(file, { storage: 'native' }).data instanceof Float32Array // => true
  */
 export function loadLogits(file: string, opts?: LoadOptions & { readonly storage?: 'float64' }): Matrix<Float64Array>;
 export function loadLogits(file: string, opts: LoadOptions & NativeFloatOptions): Matrix;

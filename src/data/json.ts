@@ -23,7 +23,7 @@ function jsonError(code: 'E_FORMAT' | 'E_SHAPE' | 'E_EMPTY', message: string, wh
  * Parses JSON text into a vector or matrix. With `key`, an object input must hold that key (e.g. a file
  * `{"logits": [[...]], "labels": [...]}` serves both `key: 'logits'` and `key: 'labels'`). Every entry must
  * be a number; rows must have equal lengths. Cost: O(text length).
- * @example parseJsonArray('{"labels": [0, 2]}', {key: 'labels'}).shape // [2]
+ * @example parseJsonArray('{"labels": [0, 2]}', {key: 'labels'}).shape // => [2]
  */
 export function parseJsonArray(text: string, opts: { readonly source?: string; readonly key?: JsonArrayKey | (string & {}) } = {}): JsonArray {
   const source = opts.source;
@@ -71,7 +71,7 @@ export function parseJsonArray(text: string, opts: { readonly source?: string; r
 /**
  * Formats a matrix as a JSON array of rows (numbers in shortest round-trip form). Non-finite values cannot
  * be written in JSON and are refused (E_NON_FINITE). Cost: O(rows * cols).
- * @example formatJsonMatrix({data: new Float64Array([1, 0.5]), rows: 1, cols: 2}) // '[[1,0.5]]\n'
+ * @example formatJsonMatrix({data: new Float64Array([1, 0.5]), rows: 1, cols: 2}) // => '[[1,0.5]]\n'
  */
 export function formatJsonMatrix(m: Matrix): string {
   const rows: string[] = [];

@@ -21,7 +21,7 @@ const UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, m: 1024 ** 2, 
 /**
  * Parses a byte count such as `1048576`, `512M`, `2GiB` or `1.5g` (binary units).
  * Cost: O(length of text).
- * @example parseByteSize('512M') // 536870912
+ * @example parseByteSize('512M') // => 536870912
  */
 export function parseByteSize(text: string, what = 'CALIBRA_MAX_BYTES'): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(text);

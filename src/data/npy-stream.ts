@@ -76,7 +76,13 @@ export function readNpyFileHeader(file: string): NpyHeader {
  * Float64 matrices, reading with `fs.readSync`; the file stays open until the iteration ends (also on
  * `break`). With `finite: true`, a NaN/Inf throws E_NON_FINITE naming its row in the file.
  * Memory: O(rowsPerChunk * K). Time: O(file size).
- * @example for (const {start, matrix} of readNpyChunks('big.npy', 65536)) accumulate(matrix)
+ * @example
+ * import { mkdtempSync, writeFileSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { encodeNpy } from './npy.js';
+ * const file = `${mkdtempSync(`${tmpdir()}/calibra-`)}/big.npy`;
+ * writeFileSync(file, encodeNpy({ shape: [5, 2], data: Float64Array.from({ length: 10 }, (_, i) => i) }));
+ * [...readNpyChunks(file, 2)].map(({ start, matrix }) => [start, matrix.rows]) // => [[0, 2], [2, 2], [4, 1]]
  */
 export function* readNpyChunks(file: string, rowsPerChunk: number, opts: { readonly finite?: boolean } = {}): Generator<NpyChunk, void, undefined> {
   if (!Number.isSafeInteger(rowsPerChunk) || rowsPerChunk < 1) throw new CalibraError('E_OPTION', `rowsPerChunk must be a positive integer, got ${rowsPerChunk}`, { fix: 'pass e.g. 65536' });

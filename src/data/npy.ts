@@ -142,7 +142,7 @@ export interface ParseNpyOptions extends ReadLimits {
  * account for (E_FORMAT: the header lies about the shape), pickles (E_PICKLE), unsupported dtypes
  * (E_DTYPE) and sizes over the limit (E_TOO_LARGE). Fortran-order arrays are transposed to C order.
  * Cost: O(file size) time, one copy of the data (none with `share` when aligned and native-endian).
- * @example parseNpy(encodeNpy({shape: [2], data: new Float64Array([1, 2])})).shape // [2]
+ * @example parseNpy(encodeNpy({shape: [2], data: new Float64Array([1, 2])})).shape // => [2]
  */
 export function parseNpy(bytes: Uint8Array, opts: ParseNpyOptions = {}): NpyArray {
   const source = opts.source;
@@ -193,7 +193,7 @@ export function fortranToC<T extends NpyNumericData | string[]>(data: T, shape: 
  * little-endian. The typed array picks the dtype: Float64Array `<f8`, Float32Array `<f4`, Int32Array `<i4`,
  * BigInt64Array `<i8`, Uint8Array `|u1` (and the other integer arrays); string arrays become `<U{width}`.
  * The header is padded so the data starts on a 64-byte boundary, as numpy does. Cost: O(bytes).
- * @example encodeNpy({shape: [1], data: new Float32Array([1])}).length // 132
+ * @example encodeNpy({shape: [1], data: new Float32Array([1])}).length // => 132
  */
 export function encodeNpy(input: NpyInput): Uint8Array {
   const count = input.shape.reduce((a, b) => a * b, 1);
@@ -215,7 +215,7 @@ export function encodeNpy(input: NpyInput): Uint8Array {
  * with descriptor `descr` and `shape`, padded so the data starts on a 64-byte boundary; the raw items
  * follow it directly. Lets a writer stream the data without building the whole file in memory.
  * Cost: O(header length).
- * @example encodeNpyHeader('<f8', [2, 3]).length // 128
+ * @example encodeNpyHeader('<f8', [2, 3]).length // => 128
  */
 export function encodeNpyHeader(descr: string, shape: readonly number[]): Uint8Array {
   const shapeText = shape.length === 1 ? `(${shape[0] as number},)` : `(${shape.join(', ')})`;

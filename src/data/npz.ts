@@ -32,7 +32,7 @@ export interface NpzArchive {
  * Parses an `.npz` archive. Member names lose their `.npy` suffix, as in numpy. Non-`.npy` members,
  * duplicate names and directories are refused. Cost: O(archive size + decoded size), O(n log n) in the
  * number of members.
- * @example parseNpz(encodeNpz([['x', {shape: [1], data: new Float64Array([3])}]])).names // ['x']
+ * @example parseNpz(encodeNpz([['x', {shape: [1], data: new Float64Array([3])}]])).names // => ['x']
  */
 export function parseNpz(bytes: Uint8Array, opts: NpzReadOptions = {}): NpzArchive {
   const source = opts.source;

@@ -40,7 +40,7 @@ function sameFile(a: string, b: string, sa: fs.Stats | null, sb: fs.Stats | null
  * (E_USAGE), an output that exists and is not a regular file (E_IO: a folder, FIFO or device is never
  * replaced, `--force` or not), an output whose folder is missing (E_IO), and an existing output without
  * `force` (E_EXISTS). Cost: one stat per path.
- * @example checkOutputs([{flag: '--out', file: 'p.npy'}], [{flag: '--logits', file: 'l.npy'}], {force: false})
+ * @example checkOutputs([{flag: '--out', file: 'l.npy'}], [{flag: '--logits', file: 'l.npy'}], {force: true}) // throws E_USAGE
  */
 export function checkOutputs(outputs: readonly PathArg[], inputs: readonly PathArg[], opts: { readonly force: boolean }): void {
   const outStats = outputs.map((o) => statOrNull(o.file));

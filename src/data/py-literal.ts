@@ -136,7 +136,10 @@ class LiteralParser {
 /**
  * Parses a Python literal (the `.npy` header dict) as data. Never evaluates anything.
  * Cost: O(length of text); recursion depth at most {@link MAX_LITERAL_DEPTH}.
- * @example parsePyLiteral("{'shape': (3,), }") // {kind:'dict', entries: Map{'shape' => {kind:'tuple', items:[3]}}}
+ * @example
+ * const dict = parsePyLiteral("{'shape': (3,), }");
+ * dict.kind // => 'dict'
+ * dict.kind === 'dict' && dict.entries.get('shape') // => { kind: 'tuple', items: [3] }
  */
 export function parsePyLiteral(text: string, source?: string): PyValue {
   return new LiteralParser(text, source).parseTop();

@@ -60,7 +60,7 @@ function floatValues(data: NpyNumericData, storage: FloatStorage): Float64Array 
  * N-vector (or N×1 matrix) of logits z of class 1, which becomes N×2 rows `[0, z]` (softmax gives
  * `[1 - sigmoid(z), sigmoid(z)]`). With `storage = 'native'` float32 data stays Float32Array.
  * Cost: O(N*K).
- * @example arrayToLogits({shape: [2], data: new Float64Array([0, 1])}).cols // 2
+ * @example arrayToLogits({shape: [2], data: new Float64Array([0, 1])}).cols // => 2
  */
 export function arrayToLogits(a: NumericArray, source?: string, storage?: 'float64'): Matrix<Float64Array>;
 export function arrayToLogits(a: NumericArray, source: string | undefined, storage: FloatStorage): Matrix;
@@ -123,7 +123,7 @@ export function arrayToProbs(a: NumericArray, source?: string, tolerance = DEFAU
  * accepted), or an N×K one-hot matrix (exactly one 1 per row, the rest 0). With `numClasses`, labels must be
  * below it (E_LABEL_RANGE naming the row) and a one-hot matrix must have that many columns.
  * Cost: O(N*K).
- * @example arrayToLabels({shape: [3], data: new Float64Array([0, 2, 1])}, 3) // Int32Array [0, 2, 1]
+ * @example arrayToLabels({shape: [3], data: new Float64Array([0, 2, 1])}, 3) // => Int32Array.of(0, 2, 1)
  */
 export function arrayToLabels(a: NumericArray, numClasses?: number, source?: string): Int32Array {
   const { rows, cols } = asRowsCols(a, 'labels', source);

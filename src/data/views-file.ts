@@ -46,7 +46,13 @@ function fail(code: 'E_FORMAT' | 'E_SHAPE' | 'E_VIEWS_MISMATCH', message: string
 /**
  * Loads a views file: `{original, views: {names, logits}, labels}`; every view must have the shape of
  * `original`, logits must be finite and labels in [0, K). Cost: O(file size).
- * @example loadViewsFile('val-views.npz').views.names // ['rotation', 'greyscale', 'colorjitter']
+ * @example
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * const file = `${mkdtempSync(`${tmpdir()}/calibra-`)}/val-views.npz`;
+ * const m = { data: new Float64Array(4), rows: 2, cols: 2 };
+ * saveViewsFile(file, { original: m, views: { names: ['rotation', 'greyscale', 'colorjitter'], logits: [m, m, m] }, labels: Int32Array.of(0, 1) });
+ * loadViewsFile(file).views.names // => ['rotation', 'greyscale', 'colorjitter']
  */
 export function loadViewsFile(file: string, opts: { readonly maxBytes?: number } = {}): ViewsFile {
   const bytes = readInputFile(file, opts.maxBytes);

@@ -12,7 +12,7 @@ export const DIGIT_CLASSES: readonly string[] = ['0', '1', '2', '3', '4', '5', '
 /**
  * Cuts a grey sheet (one byte per pixel, row-major) into `tile`×`tile` images, row by row of tiles, with
  * label floor(tileRow / rowsPerLabel). Returns one pixel block and the labels. O(W·H).
- * @example tilesFromSheet(grey2000x1000, 2000, 1000).labels.length // 5000
+ * @example tilesFromSheet(new Uint8Array(2000 * 1000), 2000, 1000).labels.length // => 5000
  */
 export function tilesFromSheet(grey: Uint8Array, width: number, height: number, tile = 20, rowsPerLabel = 5, source = 'digits.png'): { pixels: Uint8Array; labels: Int32Array } {
   if (grey.length !== width * height) throw new CalibraError('E_SHAPE', `sheet has ${grey.length} bytes for ${width}×${height}`, { source });
@@ -40,7 +40,7 @@ export function tilesFromSheet(grey: Uint8Array, width: number, height: number, 
 /**
  * Parses scikit-learn's digits.csv(.gz): each line 64 integers 0..16 then the label 0..9, no header.
  * Throws E_FORMAT naming the line. O(n).
- * @example parseSklearnDigits('0,...,16,3\n').labels // [3]
+ * @example parseSklearnDigits(new TextEncoder().encode(`${new Array(64).fill(16).join(',')},3\n`)).labels // => [3]
  */
 export function parseSklearnDigits(bytes: Uint8Array, source = 'digits.csv.gz'): { pixels: Uint8Array; labels: Int32Array } {
   const raw = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;

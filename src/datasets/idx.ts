@@ -16,7 +16,7 @@ export interface IdxArray {
 /**
  * Parses idx bytes (gzip-compressed when they start with 1f 8b). Throws E_FORMAT / E_TRUNCATED with the
  * byte position. O(n).
- * @example parseIdx(Uint8Array.of(0,0,8,1, 0,0,0,2, 7,9)) // { dims: [2], data: [7, 9] }
+ * @example parseIdx(Uint8Array.of(0,0,8,1, 0,0,0,2, 7,9)) // => { dims: [2], data: [7, 9] }
  */
 export function parseIdx(bytes: Uint8Array, source = 'idx'): IdxArray {
   let b = bytes;
@@ -48,7 +48,7 @@ export function parseIdx(bytes: Uint8Array, source = 'idx'): IdxArray {
 
 /**
  * Encodes unsigned bytes as idx (type 0x08), gzip-compressed unless `gzip` is false. O(n).
- * @example parseIdx(encodeIdx([2], Uint8Array.of(7, 9))).data // [7, 9]
+ * @example parseIdx(encodeIdx([2], Uint8Array.of(7, 9))).data // => [7, 9]
  */
 export function encodeIdx(dims: readonly number[], data: Uint8Array, gzip = true): Uint8Array {
   const n = dims.reduce((a, d) => a * d, 1);

@@ -153,7 +153,7 @@ function loadSklearnDigits(opts: LoadDatasetOptions): ImageDataset {
  * Loads a dataset from a spec string (see `parseDatasetSpec`) or a parsed spec. Full Debian files are
  * used when present, else the committed copies; `result.source`/`result.note` say which.
  * Cost: Fashion-MNIST train ≈ 0.3 s and 47 MB; digits.png ≈ 0.1 s; folders one sharp decode per image.
- * @example (await loadDataset('fashion-mnist:test')).count // 10000 with Debian's package, 2000 without
+ * @example [10000, 2000].includes((await loadDataset('fashion-mnist:test')).count) // => true
  */
 export async function loadDataset(spec: string | DatasetSpec, opts: LoadDatasetOptions = {}): Promise<ImageDataset> {
   const s = typeof spec === 'string' ? parseDatasetSpec(spec) : spec;

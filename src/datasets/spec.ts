@@ -24,7 +24,7 @@ export const DATASET_SPEC_FORMS: readonly string[] = [
 
 /**
  * Parses a dataset spec; throws E_OPTION naming the valid forms. O(|text|).
- * @example parseDatasetSpec('fashion-mnist:test') // { kind: 'fashion-mnist', split: 'test', subsetOnly: false }
+ * @example parseDatasetSpec('fashion-mnist:test') // => { kind: 'fashion-mnist', split: 'test', subsetOnly: false }
  */
 export function parseDatasetSpec(text: string): DatasetSpec {
   const t = text.trim();

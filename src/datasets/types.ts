@@ -46,7 +46,7 @@ export interface ImageDatasetInit {
 
 /**
  * Builds an ImageDataset, checking the block size and the label range (E_SHAPE, E_LABEL_RANGE). O(N).
- * @example makeDataset({name: 'x', width: 1, height: 1, channels: 1, pixels: Uint8Array.of(255), labels: Int32Array.of(0), classes: ['a'], source: '-', note: ''}).image(0).data // [1]
+ * @example makeDataset({name: 'x', width: 1, height: 1, channels: 1, pixels: Uint8Array.of(255), labels: Int32Array.of(0), classes: ['a'], source: '-', note: ''}).image(0).data // => [1]
  */
 export function makeDataset(init: ImageDatasetInit): ImageDataset {
   const per = init.width * init.height * init.channels;
@@ -80,7 +80,9 @@ export function makeDataset(init: ImageDatasetInit): ImageDataset {
 
 /**
  * A dataset made of the images at `indices` (copied into a new block, in that order). O(|indices|·H·W·C).
- * @example selectImages(ds, Int32Array.of(3, 1)).labels // [ds.labels[3], ds.labels[1]]
+ * @example
+ * const ds = makeDataset({ name: 'x', width: 1, height: 1, channels: 1, pixels: Uint8Array.of(0, 1, 2, 3), labels: Int32Array.of(0, 1, 2, 3), classes: ['a', 'b', 'c', 'd'], source: '-', note: '' });
+ * selectImages(ds, Int32Array.of(3, 1)).labels // => [3, 1]
  */
 export function selectImages(ds: ImageDataset, indices: ArrayLike<number>, name = ds.name, note = ds.note): ImageDataset {
   const per = ds.width * ds.height * ds.channels;

@@ -8,7 +8,7 @@ import type { CorruptionStep } from './views-pipeline.js';
 
 /**
  * The step for 'gaussian_noise:3' (severity 1..5, default 3). Throws E_OPTION naming the valid names.
- * @example parseCorruptionArg('contrast:2').name // 'contrast:2'
+ * @example parseCorruptionArg('contrast:2').name // => 'contrast:2'
  */
 export function parseCorruptionArg(text: string): CorruptionStep {
   const { name, severity } = parseCorruptionId(text);

@@ -21,7 +21,7 @@ export const ACTIVATION_FACTOR = 16;
 /**
  * The batch size that keeps one batch within `budgetBytes`: input floats × 4 bytes × ACTIVATION_FACTOR per
  * image, clamped to [1, 1024]. O(1).
- * @example batchSizeForBudget(784, 256 * 2 ** 20) // 1024 (28×28 grey images are small)
+ * @example batchSizeForBudget(784, 256 * 2 ** 20) // => 1024
  */
 export function batchSizeForBudget(valuesPerSample: number, budgetBytes: number): number {
   const per = Math.max(1, valuesPerSample) * 4 * ACTIVATION_FACTOR;

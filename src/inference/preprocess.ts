@@ -62,7 +62,7 @@ function numbers(v: unknown, source: string, field: string, positive: boolean): 
 /**
  * Validates a partial config (from JSON or flags) and fills the defaults. Unknown keys are an error.
  * Throws E_OPTION naming the field and the fix. O(1).
- * @example resolvePreprocess({ channels: 'grey', inputSize: [28, 28] }).layout // 'nchw'
+ * @example resolvePreprocess({ channels: 'grey', inputSize: [28, 28] }).layout // => 'nchw'
  */
 export function resolvePreprocess(raw: Readonly<Record<string, unknown>>, source = 'preprocess config', base: PreprocessConfig = DEFAULT_PREPROCESS): PreprocessConfig {
   for (const k of Object.keys(raw)) {
@@ -140,7 +140,9 @@ export function valuesPerImage(cfg: PreprocessConfig, image: { height: number; w
 /**
  * Bilinear resize with half-pixel centres (OpenCV INTER_LINEAR, PyTorch `interpolate(align_corners=False)`,
  * no antialiasing), edge-clamped. Returns the image itself when the size already matches. O(H'·W'·C).
- * @example resizeBilinear(1×2 image [0, 1], 1, 4).data // [0, 0.25, 0.75, 1]
+ * @example
+ * import { createImage } from '../views/image.js';
+ * resizeBilinear(createImage(2, 1, 1, Float32Array.of(0, 1)), 1, 4).data // => [0, 0.25, 0.75, 1]
  */
 export function resizeBilinear(img: Image, height: number, width: number): Image {
   if (img.height === height && img.width === width) return img;
@@ -178,7 +180,12 @@ const LUMA = [0.2989, 0.587, 0.114] as const;
 /**
  * Writes one image into `out` at `offset` as the model's input (resize, channels, scale, mean/std, layout).
  * Returns the number of values written. O(H·W·C).
- * @example with {channels:'grey', layout:'nchw', scale:1, mean:[0.5], std:[0.5]} a pixel 1.0 becomes 1.0
+ * @example
+ * import { createImage } from '../views/image.js';
+ * const cfg = resolvePreprocess({ channels: 'grey', layout: 'nchw', scale: 1, mean: [0.5], std: [0.5] });
+ * const out = new Float32Array(1);
+ * writeImageTensor(createImage(1, 1, 1, Float32Array.of(1)), cfg, out, 0) // => 1
+ * out // => [1]
  */
 export function writeImageTensor(image: Image, cfg: PreprocessConfig, out: Float32Array, offset: number): number {
   const img = cfg.inputSize === null ? image : resizeBilinear(image, cfg.inputSize[0], cfg.inputSize[1]);
@@ -219,7 +226,7 @@ export function writeImageTensor(image: Image, cfg: PreprocessConfig, out: Float
  * natural digit shift: scikit-learn's 8×8 digits fill their frame, OpenCV's 20×20 digits keep a margin of
  * about 3 pixels, so `fitIntoFrame(sk, 14, 20)` puts the sklearn digit where an OpenCV-trained model expects
  * it. O(size²·C).
- * @example fitIntoFrame(createImage(1, 1, 1, Float32Array.of(1)), 1, 3).data // [0,0,0, 0,1,0, 0,0,0]
+ * @example fitIntoFrame(createImage(1, 1, 1, Float32Array.of(1)), 1, 3).data // => [0,0,0, 0,1,0, 0,0,0]
  */
 export function fitIntoFrame(img: Image, inner: number, size: number): Image {
   const r = resizeBilinear(img, inner, inner);

@@ -33,7 +33,7 @@ const HUGE = 1.0e+300;
 
 /**
  * e^x, bit-identical across engines (fdlibm e_exp.c).
- * @example exp(1) // 2.718281828459045
+ * @example exp(1) // => 2.718281828459045
  */
 export function exp(x: number): number {
   let hx = highWord(x);
@@ -91,7 +91,7 @@ const LG7 = 1.479819860511658591e-01;
 
 /**
  * Natural logarithm, bit-identical across engines (fdlibm e_log.c).
- * @example log(Math.E) // 1
+ * @example log(Math.E) // => 1
  */
 export function log(x: number): number {
   let hx = highWord(x) | 0;
@@ -143,7 +143,7 @@ export function log(x: number): number {
 
 /**
  * ln(1 + x), accurate for small x, bit-identical across engines (fdlibm s_log1p.c).
- * @example log1p(1e-20) // 1e-20
+ * @example log1p(1e-20) // => 1e-20
  */
 export function log1p(x: number): number {
   const hx = highWord(x) | 0;

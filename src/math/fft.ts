@@ -3,7 +3,10 @@
  * Twiddles come from Math.cos/Math.sin of each angle (no recurrence), so the rounding error is
  * O(ε log L) relative to Σ|x_k|. L must be a power of two. Cost O(L log L), no allocation besides the
  * twiddle table (L/2 entries, made per call).
- * @example re = [1, 1, 1, 1], im = [0, 0, 0, 0]; fft(re, im) // re = [4, 0, 0, 0]
+ * @example
+ * const re = Float64Array.of(1, 1, 1, 1), im = new Float64Array(4);
+ * fft(re, im);
+ * [re, im] // => [[4, 0, 0, 0], [0, 0, 0, 0]]
  */
 export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;

@@ -11,7 +11,8 @@
  *   g[0] = 2 * (x[0]! - 3); g[1] = 20 * (x[1]! + 1);
  *   return (x[0]! - 3) ** 2 + 10 * (x[1]! + 1) ** 2;
  * }, new Float64Array([0, 0]));
- * // r.x ≈ [3, -1], r.converged === true
+ * r.x // ~> [3.00000, -1.00000]
+ * r.converged // => true
  */
 
 /** Writes the gradient at `x` into `grad` and returns the objective value. Must not keep `x` or `grad`. */

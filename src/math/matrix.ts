@@ -19,7 +19,7 @@ export function zerosMatrix(rows: number, cols: number): Matrix<Float64Array> {
 /**
  * A Float64 matrix from nested arrays (one inner array per row, all the same length). Throws CalibraError
  * E_SHAPE naming the first ragged or non-numeric row. Cost O(rows·cols).
- * @example matrixFromRows([[2, 0.5], [0.1, 1]]) // { data: Float64Array [2, 0.5, 0.1, 1], rows: 2, cols: 2 }
+ * @example matrixFromRows([[2, 0.5], [0.1, 1]]) // => { data: Float64Array.of(2, 0.5, 0.1, 1), rows: 2, cols: 2 }
  */
 export function matrixFromRows(rows: readonly (readonly number[])[]): Matrix<Float64Array> {
   if (!Array.isArray(rows)) throw new CalibraError('E_SHAPE', 'matrixFromRows: expected an array of rows', { fix: 'give [[...], [...], ...]' });

@@ -15,7 +15,10 @@ export const FLOAT64_TIE_RESOLUTION = 1e-15;
  * non-decreasing fit to the input `y` with weights `w` (`w` is overwritten with block weights).
  * A line-for-line port of `_inplace_contiguous_isotonic_regression`, so blocks are averaged in the
  * same order and results match scikit-learn to the bit on the same input. Cost: O(n) time, O(n) memory.
- * @example const y = Float64Array.of(1, 3, 2, 4, 3.5); pavInPlace(y, new Float64Array(5).fill(1)); // y = [1, 2.5, 2.5, 3.75, 3.75]
+ * @example
+ * const y = Float64Array.of(1, 3, 2, 4, 3.5);
+ * pavInPlace(y, new Float64Array(5).fill(1));
+ * y // => [1, 2.5, 2.5, 3.75, 3.75]
  */
 export function pavInPlace(y: Float64Array, w: Float64Array): void {
   const n = y.length;
@@ -75,7 +78,7 @@ export interface IsotonicMap {
  * `IsotonicRegression.fit` (`_build_y`): drop zero weights, sort by (x, y), merge near-equal x,
  * PAV, clip to [yMin, yMax], drop interior points whose y equals both neighbours.
  * Cost: O(n log n) for the sort (index sort with a comparator), O(n) after.
- * @example fitIsotonic(Float64Array.of(1,2,3,4,5), Float64Array.of(1,3,2,4,3.5)) // {x: [1,2,3,4,5], y: [1,2.5,2.5,3.75,3.75]}
+ * @example fitIsotonic(Float64Array.of(1,2,3,4,5), Float64Array.of(1,3,2,4,3.5)) // => {x: [1,2,3,4,5], y: [1,2.5,2.5,3.75,3.75]}
  */
 export function fitIsotonic(x: ArrayLike<number>, y: ArrayLike<number>, weights?: ArrayLike<number>, opts: IsotonicOptions = {}): IsotonicMap {
   const n = x.length;

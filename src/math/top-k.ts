@@ -6,7 +6,10 @@
 /**
  * Writes the k largest entries of row r of a row-major matrix with `cols` columns into `vals` (descending) and,
  * when `idx` is given, their column indices. Cost: O(cols·k), no allocation.
- * @example topKRow(Float64Array.from([0.5, 3, -1, 3, 2, 0.5]), 6, 0, 4, idx, vals) // vals [3, 3, 2, 0.5], idx [1, 3, 4, 0]
+ * @example
+ * const idx = new Int32Array(4), vals = new Float64Array(4);
+ * topKRow(Float64Array.from([0.5, 3, -1, 3, 2, 0.5]), 6, 0, 4, idx, vals);
+ * [vals, idx] // => [[3, 3, 2, 0.5], [1, 3, 4, 0]]
  */
 export function topKRow(data: ArrayLike<number>, cols: number, r: number, k: number, idx: Int32Array | null, vals: Float64Array): void {
   const base = r * cols;

@@ -28,7 +28,7 @@ function nanScore(): CalibraError {
 /**
  * Bin of score `s` among `bins` equal-width bins on [0, 1] under `rule`; -1 when the score is in no bin
  * (`'guo'` and s = 0). Exact against edges `b / bins` (no `ceil(B s - 1)` rounding slips). Cost O(1).
- * @example equalWidthBin(0.2, 10, 'right') // 1, since 0.2 is in (0.1, 0.2]
+ * @example equalWidthBin(0.2, 10, 'right') // => 1
  */
 export function equalWidthBin(s: number, bins: number, rule: EdgeRule): number {
   let b = Math.floor(s * bins);
@@ -129,7 +129,10 @@ export function addClasswiseRow(stats: BinnedStats, p: ArrayLike<number>, base: 
 
 /**
  * Adds `b` into `a` in place (exact: sums of sums). Both must have the same shape and rule.
- * @example merge(statsOfFirstHalf, statsOfSecondHalf) // now equals the statistics of the whole
+ * @example
+ * const a = createBinnedStats(2), b = createBinnedStats(2);
+ * addToBins(a, 0, 0.3, 1); addToBins(b, 0, 0.8, 0); addToBins(b, 0, 0.9, 1);
+ * mergeBinnedStats(a, b).count // => [1, 2]
  */
 export function mergeBinnedStats(a: BinnedStats, b: BinnedStats): BinnedStats {
   if (a.bins !== b.bins || a.groups !== b.groups || a.rule !== b.rule) {
@@ -226,8 +229,8 @@ export function binRecords(stats: BinnedStats, g = 0): BinRecord[] {
  * Bins for a reliability diagram: equal-width (edges b/B, rule `'right'` unless given) or equal-mass (rank
  * split of the stably sorted confidences into groups of ⌈N/B⌉ or ⌊N/B⌋, first groups larger; lo/hi are the
  * smallest and largest confidence in the group). Cost O(N) equal-width, O(N log N) equal-mass.
- * @example reliabilityBins(Float64Array.of(0.55, 0.95), Uint8Array.of(1, 1), { bins: 2, scheme: 'equal-width' })
- * // [{lo: 0, hi: 0.5, count: 0, ...}, {lo: 0.5, hi: 1, count: 2, meanConfidence: 0.75, accuracy: 1}]
+ * @example
+ * reliabilityBins(Float64Array.of(0.55, 0.95), Uint8Array.of(1, 1), { bins: 2, scheme: 'equal-width' }) // => [{lo: 0, hi: 0.5, count: 0}, {lo: 0.5, hi: 1, count: 2, meanConfidence: 0.75, accuracy: 1}]
  */
 export function reliabilityBins(
   confidences: Float64Array, correct: Uint8Array,
@@ -260,7 +263,7 @@ export function reliabilityBins(
  * Indices that sort `scores` ascending, ties kept in index order (stable). Below 2 048 scores a comparator
  * sort, O(N log N); from 2 048 on an LSD radix sort on the bits of the doubles, O(N) (75–110 ms instead of
  * 520 ms for 10⁶ confidences).
- * @example stableOrder(Float64Array.of(0.3, 0.1, 0.3)) // Int32Array [1, 0, 2]
+ * @example stableOrder(Float64Array.of(0.3, 0.1, 0.3)) // => Int32Array.of(1, 0, 2)
  */
 export function stableOrder(scores: Float64Array, n = scores.length): Int32Array {
   if (n >= RADIX_MIN) return radixOrder(scores, n);
@@ -364,7 +367,11 @@ export function equalMassError(
  * uniform-mass bins in their `toplabel_ece`): Σ_l (N_l/N)·ECE_em(group l), each group rank-split like
  * {@link equalMassError} along `order` (the stable ascending order of all scores, filtered to the group).
  * Cost O(N) given `order`.
- * @example conditionalEqualMassError(conf, correct, predicted, order, 2) // 0.27 on metrics.md fixture D1 (by hand)
+ * @example
+ * // fixture D1 of docs/metrics.md §0: top-label confidence, correctness and predicted class; 0.27 by hand
+ * const conf = Float64Array.of(0.71, 0.63, 0.57, 0.83, 0.43, 0.93, 0.47, 0.67);
+ * const correct = Uint8Array.of(1, 0, 1, 1, 0, 1, 0, 1), predicted = Int32Array.of(0, 0, 1, 2, 2, 1, 0, 2);
+ * conditionalEqualMassError(conf, correct, predicted, stableOrder(conf), 2) // ~> 0.27
  */
 export function conditionalEqualMassError(scores: Float64Array, targets: Uint8Array, groups: Int32Array, order: Int32Array, bins: number): number {
   const n = order.length;

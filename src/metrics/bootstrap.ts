@@ -34,7 +34,7 @@ export interface BootstrapOptions {
 
 /**
  * numpy `percentile(values, q)` (linear) of an ascending array.
- * @example percentileOfSorted(Float64Array.of(0.2675, 0.3, 0.3125, 0.3475, 0.3925), 10) // 0.2805
+ * @example percentileOfSorted(Float64Array.of(0.2675, 0.3, 0.3125, 0.3475, 0.3925), 10) // => 0.2805
  */
 export function percentileOfSorted(sorted: Float64Array, q: number): number {
   const n = sorted.length;
@@ -101,7 +101,12 @@ export function replicateContext(
  * `summarizeProbs` or a `MetricAccumulator` with any samples id); `probs`/`labels` are needed only for
  * class-wise ids. `point` holds the estimates on the full data. Replicates whose value is NaN are dropped;
  * the interval is NaN when more than half are NaN. Cost O(replicates · cost of the ids on N rows).
- * @example bootstrapIntervals(summary, null, null, {ece: 0.27}, ['ece'], {level: 0.8, replicates: 1000, seed: 1})
+ * @example
+ * import { summarizeProbs } from './summary.js';
+ * const probs = { data: Float64Array.of(0.9, 0.1, 0.2, 0.8, 0.6, 0.4, 0.3, 0.7), rows: 4, cols: 2 };
+ * const summary = summarizeProbs(probs, Int32Array.of(0, 1, 1, 1));
+ * const ci = bootstrapIntervals(summary, null, null, { accuracy: 0.75 }, ['accuracy'], { level: 0.8, replicates: 1000, seed: 1 });
+ * ci['accuracy']!.low <= 0.75 && 0.75 <= ci['accuracy']!.high // => true
  */
 export function bootstrapIntervals(
   summary: SampleSummary, probs: Matrix | null, labels: Int32Array | null, point: Record<string, number>,

@@ -308,7 +308,13 @@ function checkInputs(m: Matrix, labels: Int32Array, what: string): void {
 
 /**
  * Every id's value for a probability matrix (rows are used as given; the data layer checks they sum to 1).
- * @example evaluateMetrics(probs, labels, ['accuracy', 'ece@10']) // on metrics.md fixture D1: {accuracy: 0.625, 'ece@10': 0.27}
+ * @example
+ * import { matrixFromRows } from '../math/matrix.js';
+ * // fixture D1 of docs/metrics.md §0 (8 samples, 4 classes)
+ * const probs = matrixFromRows([[0.71, 0.17, 0.09, 0.03], [0.63, 0.27, 0.07, 0.03], [0.23, 0.57, 0.13, 0.07],
+ *   [0.07, 0.09, 0.83, 0.01], [0.31, 0.13, 0.43, 0.13], [0.01, 0.93, 0.03, 0.03], [0.47, 0.37, 0.09, 0.07],
+ *   [0.11, 0.19, 0.67, 0.03]]);
+ * evaluateMetrics(probs, Int32Array.of(0, 1, 1, 2, 0, 1, 1, 2), ['accuracy', 'ece@10']) // ~> {accuracy: 0.625, 'ece@10': 0.27}
  */
 export function evaluateMetrics(probs: Matrix, labels: Int32Array, ids: readonly string[], opts: EvaluateOptions = {}): Record<string, number> {
   checkInputs(probs, labels, 'probabilities');

@@ -99,7 +99,7 @@ const BY_FOLDED = new Map<string, string>([...METRICS.map((m) => [foldName(m.bas
 /**
  * Parses and checks one id. An alias or another case gives the canonical id (`ECE@25` → `ece@25`, `log-loss`
  * → `nll`); an exact id stays as typed. Throws E_OPTION naming the id, the nearest ids and the known ones.
- * @example parseMetricId('ece@25') // { id: 'ece@25', base: 'ece', bins: 25, need: 'top-bins' }
+ * @example parseMetricId('ece@25') // => { id: 'ece@25', base: 'ece', bins: 25, need: 'top-bins' }
  */
 export function parseMetricId(typed: string): MetricSpec {
   const at0 = typed.indexOf('@');

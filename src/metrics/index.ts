@@ -7,7 +7,9 @@
  * @example
  * ```ts
  * import { evaluateMetrics, presetMetricIds } from 'calibra/metrics';
- * const values = evaluateMetrics(probs, labels, presetMetricIds('default')); // {'ece@15': 0.03, nll: 0.41, ...}
+ * const probs = { data: Float64Array.of(0.9, 0.1, 0.2, 0.8, 0.6, 0.4), rows: 3, cols: 2 };
+ * const values = evaluateMetrics(probs, Int32Array.of(0, 1, 1), presetMetricIds('default'));
+ * values['accuracy'] // ~> 0.666667
  * ```
  */
 export { evaluateMetrics, evaluateLogits, MetricAccumulator, type EvaluateOptions } from './evaluate.js';

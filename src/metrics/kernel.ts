@@ -7,7 +7,12 @@
  * MMCE = sqrt((1/N²) Σ_ij (a_i − c_i)(a_j − c_j) exp(−|c_i − c_j| / width)), Laplacian kernel of width 0.4
  * (Kumar, Sarawagi & Jain, ICML 2018). Computed exactly in O(N) from the ascending order with the running
  * sum L_i = e^{−(c_i − c_{i−1})/w} (L_{i−1} + r_{i−1}), instead of the O(N²) double sum.
- * @example mmce on metrics.md fixture D1 // 0.090823006781
+ * @example
+ * import { stableOrder } from './binning.js';
+ * // fixture D1 of docs/metrics.md §0 (top-label confidence and correctness)
+ * const conf = Float64Array.of(0.71, 0.63, 0.57, 0.83, 0.43, 0.93, 0.47, 0.67);
+ * const correct = Uint8Array.of(1, 0, 1, 1, 0, 1, 0, 1);
+ * mmce(conf, correct, stableOrder(conf)) // ~> 0.090823006781
  */
 export function mmce(conf: Float64Array, correct: Uint8Array, order: Int32Array, width = 0.4): number {
   const n = order.length;

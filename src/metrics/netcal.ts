@@ -15,7 +15,11 @@ const NETCAL_EPS = Number.EPSILON;
  * `binned_statistic_dd` / `np.digitize`; the last bin is closed, which the clip makes moot), prediction =
  * first argmax. Unlike `ece`, every non-empty bin weighs the same, however few samples it holds.
  * Cost O(N + B).
- * @example netcalAce(conf, correct, 10) // 0.26 on metrics.md fixture D1 (oracle 4a)
+ * @example
+ * // fixture D1 of docs/metrics.md §0 (top-label confidence and correctness); 0.26 is its oracle 4a
+ * const conf = Float64Array.of(0.71, 0.63, 0.57, 0.83, 0.43, 0.93, 0.47, 0.67);
+ * const correct = Uint8Array.of(1, 0, 1, 1, 0, 1, 0, 1);
+ * netcalAce(conf, correct, 10) // ~> 0.26
  */
 export function netcalAce(conf: Float64Array, correct: Uint8Array, bins = 10): number {
   const count = new Float64Array(bins);

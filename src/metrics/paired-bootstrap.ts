@@ -51,7 +51,12 @@ export interface DifferenceInterval {
  * `values[m][r]`: metric `id` of method m on bootstrap replicate r, every method on the same resampled rows.
  * All samples must have the same N (the same test set). Cost: replicates × methods × (cost of `id` on N rows);
  * memory O(N + methods × replicates).
- * @example bootstrapReplicateValues([a, b], 'nll', { replicates: 1000, seed: 0 })[0].length // 1000
+ * @example
+ * import { summarizeProbs } from './summary.js';
+ * const labels = Int32Array.of(0, 1, 1);
+ * const a = { summary: summarizeProbs({ data: Float64Array.of(0.9, 0.1, 0.2, 0.8, 0.6, 0.4), rows: 3, cols: 2 }, labels), probs: null };
+ * const b = { summary: summarizeProbs({ data: Float64Array.of(0.6, 0.4, 0.4, 0.6, 0.5, 0.5), rows: 3, cols: 2 }, labels), probs: null };
+ * bootstrapReplicateValues([a, b], 'nll', { replicates: 1000, seed: 0 })[0]!.length // => 1000
  */
 export function bootstrapReplicateValues(samples: readonly PairedSample[], id: string, opts: PairedBootstrapOptions = {}): Float64Array[] {
   const replicates = opts.replicates ?? 1000;
@@ -96,7 +101,9 @@ export function bootstrapReplicateValues(samples: readonly PairedSample[], id: s
  * The paired percentile interval of A − B from two methods' replicate values (same replicates, same order)
  * and the point difference. Replicates where either value is NaN or infinite are dropped; the bounds are NaN
  * when fewer than half remain. Cost O(R log R).
- * @example pairedDifference(-0.02, valuesTs, valuesNone, 0.95) // { diff: -0.02, low: -0.03, high: -0.012, ... }
+ * @example
+ * const a = Float64Array.of(0.10, 0.12, 0.11, 0.13), b = Float64Array.of(0.20, 0.21, 0.23, 0.22);
+ * pairedDifference(-0.1, a, b, 0.5) // ~> { diff: -0.1, low: -0.1, high: -0.09, level: 0.5, replicates: 4 }
  */
 export function pairedDifference(diff: number, a: Float64Array, b: Float64Array, level: number): DifferenceInterval {
   if (!(level > 0 && level < 1)) throw new CalibraError('E_OPTION', `confidence level ${level} is not in (0, 1)`, { where: 'ci', fix: 'give e.g. 0.95' });

@@ -9,7 +9,12 @@
  * AUROC of confidence as a detector of correct predictions (Hendrycks & Gimpel, ICLR 2017): the
  * Mann-Whitney statistic with average ranks for ties (= sklearn `roc_auc_score`). NaN when all predictions
  * are correct or all wrong. Cost O(N) given the order.
- * @example auroc on metrics.md fixture D1 // 14/15
+ * @example
+ * import { stableOrder } from './binning.js';
+ * // fixture D1 of docs/metrics.md §0 (top-label confidence and correctness); 14/15 by hand
+ * const conf = Float64Array.of(0.71, 0.63, 0.57, 0.83, 0.43, 0.93, 0.47, 0.67);
+ * const correct = Uint8Array.of(1, 0, 1, 1, 0, 1, 0, 1);
+ * auroc(conf, correct, stableOrder(conf)) // ~> 0.9333333333
  */
 export function auroc(conf: Float64Array, correct: Uint8Array, order: Int32Array): number {
   const n = order.length;
@@ -129,7 +134,12 @@ export function eaurc(conf: Float64Array, correct: Uint8Array, order: Int32Array
 /**
  * Kolmogorov-Smirnov calibration error (Gupta et al., ICLR 2021): max over prefixes of the ascending
  * confidence order of |(1/N) Σ (c_j − a_j)|, evaluated only at the ends of tie blocks. Cost O(N).
- * @example ks on metrics.md fixture D1 // 0.1375
+ * @example
+ * import { stableOrder } from './binning.js';
+ * // fixture D1 of docs/metrics.md §0 (top-label confidence and correctness)
+ * const conf = Float64Array.of(0.71, 0.63, 0.57, 0.83, 0.43, 0.93, 0.47, 0.67);
+ * const correct = Uint8Array.of(1, 0, 1, 1, 0, 1, 0, 1);
+ * ksError(conf, correct, stableOrder(conf)) // ~> 0.1375
  */
 export function ksError(conf: Float64Array, correct: Uint8Array, order: Int32Array): number {
   const n = order.length;

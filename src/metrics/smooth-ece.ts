@@ -234,7 +234,11 @@ function residuals(conf: Float64Array, correct: Uint8Array): Float64Array {
 /**
  * smECE_σ at a given bandwidth σ > 0 (no fixed point), exact as described in the file comment.
  * Cost O(N·2.9/σ + (2.9/σ)²).
- * @example smoothEceAt(conf, correct, 0.1) // 0.142748846 on metrics.md fixture D1
+ * @example
+ * // fixture D1 of docs/metrics.md §0 (top-label confidence and correctness)
+ * const conf = Float64Array.of(0.71, 0.63, 0.57, 0.83, 0.43, 0.93, 0.47, 0.67);
+ * const correct = Uint8Array.of(1, 0, 1, 1, 0, 1, 0, 1);
+ * smoothEceAt(conf, correct, 0.1) // ~> 0.142748846
  */
 export function smoothEceAt(conf: Float64Array, correct: Uint8Array, sigma: number): number {
   if (conf.length === 0 || !(sigma > 0)) return Number.NaN;
@@ -311,7 +315,11 @@ export function smoothEceDetails(conf: Float64Array, correct: Uint8Array): Smoot
 /**
  * Smooth ECE of top-label (confidence, correctness) pairs: the fixed point σ* = smECE_σ* of the reflected
  * Gaussian kernel with all its images, computed exactly (about 1e-13; see the file comment and docs/metrics.md).
- * @example smece(conf, correct) // 0.128523238 on metrics.md fixture D1
+ * @example
+ * // fixture D1 of docs/metrics.md §0 (top-label confidence and correctness)
+ * const conf = Float64Array.of(0.71, 0.63, 0.57, 0.83, 0.43, 0.93, 0.47, 0.67);
+ * const correct = Uint8Array.of(1, 0, 1, 1, 0, 1, 0, 1);
+ * smece(conf, correct) // ~> 0.128523238
  */
 export function smece(conf: Float64Array, correct: Uint8Array): number {
   return smoothEceDetails(conf, correct).value;

@@ -19,7 +19,11 @@ import { rebuildError, sharedData, startWorker, viewShared } from './shared.js';
  * Cost O(N·(per-row cost) / threads) plus worker start-up; memory: the N×K float64 output (shared, written in
  * place by every thread), plus one copy of the input matrix when it is not in a SharedArrayBuffer (load it
  * with `shared: true` to avoid that), plus each worker's own heap.
- * @example (await predictParallel(model, { logits }, 4)).data // equals model.predictProba({ logits }).data
+ * @example
+ * import { getCalibrator } from '../calibrators/core/registry.js';
+ * const logits = { data: Float64Array.from({ length: 2000 }, (_, i) => Math.sin(i)), rows: 1000, cols: 2 };
+ * const model = getCalibrator('ts').fit({ logits, labels: Int32Array.from({ length: 1000 }, (_, i) => i % 2) }, {}, { seed: 0 }).model;
+ * (await predictParallel(model, { logits }, 2)).data // => model.predictProba({ logits }).data
  */
 export async function predictParallel(model: FittedCalibrator, input: CalibrationInput, threads: number): Promise<Matrix<Float64Array>> {
   const { rows, cols } = input.logits;

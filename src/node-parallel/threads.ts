@@ -14,7 +14,10 @@ export const DEFAULT_MAX_THREADS = 4;
 /**
  * The default thread count for an N×K input: min(available cores, 4) above {@link PARALLEL_MIN_ELEMENTS}
  * elements, else 1. Cost O(1).
- * @example defaultThreads(50_000, 1000) // min(os.availableParallelism(), 4)
+ * @example
+ * import { availableParallelism } from 'node:os';
+ * defaultThreads(50_000, 1000) // => Math.min(availableParallelism(), 4)
+ * defaultThreads(10, 10) // => 1
  */
 export function defaultThreads(rows: number, cols: number): number {
   if (rows * cols <= PARALLEL_MIN_ELEMENTS) return 1;
@@ -25,7 +28,7 @@ export function defaultThreads(rows: number, cols: number): number {
  * `requested` threads clamped to the cores available to this process (more threads than cores only add
  * start-up and contention), with the note a command prints on stderr when it clamps (null when it does not).
  * `cores` defaults to os.availableParallelism(). Cost O(1).
- * @example clampThreads(8, 'evaluate', 2) // { threads: 2, note: 'calibra evaluate: --threads 8 is more than the 2 available cores; using 2' }
+ * @example clampThreads(8, 'evaluate', 2) // => { threads: 2, note: 'calibra evaluate: --threads 8 is more than the 2 available cores; using 2' }
  */
 export function clampThreads(requested: number, command: string, cores: number = os.availableParallelism()): { threads: number; note: string | null } {
   const max = Math.max(1, cores);

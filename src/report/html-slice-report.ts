@@ -56,7 +56,11 @@ function summaryText(input: SliceReportInput, order: readonly number[]): string 
  * The report page of a sliced table. Cost: that of `slicesSection`; about 8 kB of HTML per diagram and
  * 0.1 kB per slice-table row and metric.
  *
- * @example renderSliceReport({title: 'logs', by: ['region'], ids: ['ece'], overall, slices, bins: 15, edges: 'right'}).html
+ * @example
+ * const bins = [{ lo: 0, hi: 0.5, count: 4, meanConfidence: 0.4, accuracy: 0.25 }, { lo: 0.5, hi: 1, count: 6, meanConfidence: 0.8, accuracy: 0.7 }];
+ * const overall = { key: {}, n: 20, metrics: { ece: 0.1 }, bins };
+ * const slices = [{ key: { region: 'eu' }, n: 10, metrics: { ece: 0.05 }, bins }, { key: { region: 'us' }, n: 10, metrics: { ece: 0.15 }, bins }];
+ * renderSliceReport({ title: 'logs', by: ['region'], ids: ['ece'], overall, slices, bins: 2, edges: 'right' }).html.startsWith('<!DOCTYPE html>') // => true
  */
 export function renderSliceReport(input: SliceReportInput): RenderedSliceReport {
   const section = slicesSection(input);

@@ -83,7 +83,7 @@ export function sliceLabel(key: Readonly<Record<string, SliceKeyValue>>, by: rea
 /**
  * Slice indices worst first by `id`: descending, or ascending for a metric where higher is better
  * (accuracy, auroc); NaN last; equal values keep their input order.
- * @example rankSlices([{metrics: {ece: 0.1}}, {metrics: {ece: 0.3}}], 'ece') // [1, 0]
+ * @example rankSlices([{metrics: {ece: 0.1}}, {metrics: {ece: 0.3}}], 'ece') // => [1, 0]
  */
 export function rankSlices(slices: readonly Pick<SliceRow, 'metrics'>[], id: string): number[] {
   const higher = describeMetric(id).higherIsBetter;

@@ -75,7 +75,7 @@ export function formatMetric(v: number | undefined): string {
 /**
  * Indices of the best values in a column (lower is better unless `higherIsBetter`); every index that ties
  * with the best is included; empty when all are NaN or missing.
- * @example bestIndices([0.2, 0.1, 0.1], false) // Set {1, 2}
+ * @example [...bestIndices([0.2, 0.1, 0.1], false)] // => [1, 2]
  */
 export function bestIndices(values: readonly (number | undefined)[], higherIsBetter: boolean): Set<number> {
   let best: number | undefined;
@@ -241,7 +241,11 @@ function definitions(table: MetricTable, opts: ResolvedReportOptions): string {
  * Deterministic (seeded bootstrap, fixed number formatting). Cost: O(methods × test sets × (N·K + smooth
  * curve bootstrap)); about 15–60 kB of HTML per (method, test set).
  *
- * @example writeFileSync('report.html', buildReportHtml({title: 'demo', testSets, methods}))
+ * @example
+ * const labels = Int32Array.of(0, 1, 1, 0);
+ * const probs = { data: Float64Array.of(0.9, 0.1, 0.2, 0.8, 0.4, 0.6, 0.7, 0.3), rows: 4, cols: 2 };
+ * const html = buildReportHtml({ title: 'demo', testSets: [{ name: 'test', labels }], methods: [{ id: 'none', title: 'Uncalibrated', probs: [probs] }] });
+ * html.startsWith('<!DOCTYPE html>') // => true
  */
 export function buildReportHtml(input: ReportInput): string {
   return renderReport(input).html;

@@ -138,7 +138,11 @@ function percentileSorted(sorted: Float64Array, q: number): number {
  * Smoothed reliability curve of top-label confidences against correctness, at the smECE bandwidth, with a
  * bootstrap percentile band (resampling samples with replacement, σ held at σ*).
  *
- * @example smoothReliabilityCurve(conf, correct).smece // ≈ 0.1285 on fixture D1 (exact value 0.128523)
+ * @example
+ * // fixture D1 of docs/metrics.md §0 (top-label confidence and correctness)
+ * const conf = Float64Array.of(0.71, 0.63, 0.57, 0.83, 0.43, 0.93, 0.47, 0.67);
+ * const correct = Uint8Array.of(1, 0, 1, 1, 0, 1, 0, 1);
+ * smoothReliabilityCurve(conf, correct).smece // ~> 0.128523
  */
 export function smoothReliabilityCurve(confidences: Float64Array, correct: Uint8Array, opts: SmoothCurveOptions = {}): SmoothCurve {
   const n = confidences.length;

@@ -130,7 +130,15 @@ export function formatDifference(d: DifferenceInterval): string {
 /**
  * The verdict on one test set. `methods` must all be scored on the same test set. Cost: one metric pass per method
  * plus `replicates` × methods metric evaluations (src/metrics/paired-bootstrap.ts).
- * @example computeVerdict(methods, { metric: 'nll' }).method // 'ts' when nothing beats TS beyond noise
+ * @example
+ * const labels = Int32Array.of(0, 1, 1, 0, 1, 0);
+ * const method = (id: string, p: number[]) => {
+ *   const probs = { data: Float64Array.from(p.flatMap((v) => [1 - v, v])), rows: 6, cols: 2 };
+ *   const sample = verdictSample(probs, labels, 'nll');
+ *   return { label: id, method: id, sample, value: sample.summary.nllTerms.reduce((a, b) => a + b, 0) / 6, accuracy: 1 };
+ * };
+ * const methods = [method('none', [0.01, 0.99, 0.99, 0.01, 0.99, 0.01]), method('ts', [0.2, 0.8, 0.8, 0.2, 0.8, 0.2])];
+ * computeVerdict(methods, { metric: 'nll' }).method // => 'none'
  */
 export function computeVerdict(methods: readonly VerdictMethod[], opts: VerdictOptions): Recommendation {
   const level = opts.level ?? 0.95;

@@ -13,7 +13,9 @@ export const LUMA_WEIGHTS: readonly [number, number, number] = [0.2989, 0.587, 0
  * ITU-R 601 luma of a 3-channel image written into 3 channels (torchvision `Grayscale(3)`, tensor path).
  * A 1-channel image is returned unchanged (1 channel), as torchvision does; callers must report that
  * as an identity. Cost O(W·H).
- * @example greyscale(pixel (1, 0, 0)) // (0.2989, 0.2989, 0.2989)
+ * @example
+ * import { createImage } from './image.js';
+ * greyscale(createImage(1, 1, 3, Float32Array.of(1, 0, 0))).data // ~> [0.2989, 0.2989, 0.2989]
  */
 export function greyscale(img: Image): Image {
   if (img.channels === 1) return img;
@@ -59,7 +61,10 @@ export function meanLuma(img: Image): number {
 /**
  * Contrast: blend with the image's mean luma m: clamp(c·x + (1−c)·m) (torchvision `adjust_contrast`).
  * Works on grey images too (m = plain mean). O(W·H·C).
- * @example adjustContrast(img, 1) // equals img
+ * @example
+ * import { createImage } from './image.js';
+ * const img = createImage(2, 1, 3, Float32Array.of(0.1, 0.2, 0.3, 0.9, 0.8, 0.7));
+ * adjustContrast(img, 1).data // => img.data
  */
 export function adjustContrast(img: Image, factor: number): Image {
   const out = createImage(img.width, img.height, img.channels);
@@ -103,7 +108,9 @@ function saturationInto(s: Float32Array, o: Float32Array, factor: number): void 
 /**
  * Hue: RGB → HSV (torchvision `_rgb2hsv`), H' = mod1(H + h), back to RGB (`_hsv2rgb`).
  * `factor` must lie in [−0.5, 0.5]. A grey image is returned unchanged (an identity). O(W·H).
- * @example adjustHue(pixel (1, 0, 0), 1/3) // ≈ (0, 1, 0)
+ * @example
+ * import { createImage } from './image.js';
+ * adjustHue(createImage(1, 1, 3, Float32Array.of(1, 0, 0)), 1 / 3).data // ~> [0.00000, 1.00000, 0.00000]
  */
 export function adjustHue(img: Image, factor: number): Image {
   if (img.channels === 1) return img;
@@ -159,7 +166,7 @@ function hueInto(s: Float32Array, o: Float32Array, factor: number): void {
  * HSV → RGB in float64, Python's `colorsys.hsv_to_rgb` step for step; the hue is taken modulo 1 first.
  * (The jitter's hue op keeps torchvision's float32 path in `hueInto`; this one is for building images.)
  * O(1).
- * @example hsvToRgb(1 / 3, 1, 1) // [0, 1, 0] up to rounding
+ * @example hsvToRgb(1 / 3, 1, 1) // ~> [0.0000000, 1.0000000, 0.0000000]
  */
 export function hsvToRgb(h: number, s: number, v: number): [number, number, number] {
   if (s === 0) return [v, v, v];

@@ -11,7 +11,7 @@ export type Border = 'reflect' | 'symmetric' | 'edge' | 'constant';
 
 /**
  * Maps an out-of-range index into [0, n) by `border`; returns −1 for `constant` outside. O(1) amortised.
- * @example borderIndex(-1, 3, 'reflect') // 1
+ * @example borderIndex(-1, 3, 'reflect') // => 1
  */
 export function borderIndex(i: number, n: number, border: Border): number {
   if (i >= 0 && i < n) return i;
@@ -54,7 +54,7 @@ export function bilinear(s: Float32Array, W: number, H: number, C: number, c: nu
 /**
  * Normalised 1-D Gaussian weights for odd `size`, positions −(size−1)/2 … (size−1)/2, weight ∝
  * exp(−0.5(t/σ)²), stored in float32 (torchvision `_get_gaussian_kernel1d`). O(size).
- * @example gaussianKernel1d(5, 1) // ≈ [0.0544887, 0.2442014, 0.40262, 0.2442014, 0.0544887]
+ * @example gaussianKernel1d(5, 1) // ~> [0.0544887, 0.2442013, 0.40262, 0.2442013, 0.0544887]
  */
 export function gaussianKernel1d(size: number, sigma: number): Float32Array {
   const k = new Float32Array(size);
@@ -113,7 +113,11 @@ export function separableFilter(img: Image, kx: ArrayLike<number>, ky: ArrayLike
 /**
  * torchvision `GaussianBlur` with an explicit σ: kernel `kernelWidth` columns × `kernelHeight` rows
  * (both odd), σ for both axes, torch `reflect` padding (mirror without edge repeat). O(W·H·C·(kw+kh)).
- * @example gaussianBlur(img, 1, 5, 9) // matches the spec's §1.5 oracle to 1e-5
+ * @example
+ * import { createImage } from './image.js';
+ * const dot = createImage(5, 9, 1); dot.data[4 * 5 + 2] = 1; // one bright pixel in the middle of a 5×9 image
+ * const blurred = gaussianBlur(dot, 1, 5, 9);
+ * blurred.data[4 * 5 + 2] // ~> 0.1606
  */
 export function gaussianBlur(img: Image, sigma: number, kernelWidth = 5, kernelHeight = 9): Image {
   return separableFilter(img, gaussianKernel1d(kernelWidth, sigma), gaussianKernel1d(kernelHeight, sigma), 'reflect');

@@ -16,7 +16,9 @@ export const ROTATION_ANGLES: readonly number[] = [-90, 90, 180];
  * round half to even). Writes into `out` when given (same shape, not `img`), else into a new image.
  * Cost O(W·H·C): 0° and 180° (any size) and ±90° on square images are plain index permutations; ±90° on
  * non-square images takes the general inverse-grid path (the same values).
- * @example rotate90(3×3 image [[1,2,3],[4,5,6],[7,8,9]], 90) // [[3,6,9],[2,5,8],[1,4,7]]
+ * @example
+ * import { createImage } from './image.js';
+ * rotateRightAngle(createImage(3, 3, 1, Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9)), 90).data // => [3, 6, 9, 2, 5, 8, 1, 4, 7]
  */
 export function rotateRightAngle(img: Image, angle: number, out?: Image): Image {
   const a = ((angle % 360) + 360) % 360;
@@ -72,7 +74,9 @@ function rotateSquare(s: Float32Array, o: Float32Array, N: number, C: number, cc
 
 /**
  * Mirrors left-right: out[y][x][c] = in[y][W−1−x][c] (torchvision `hflip`). Exact. Cost O(W·H·C).
- * @example horizontalFlip([[0,1,2],[3,4,5]]) // [[2,1,0],[5,4,3]]
+ * @example
+ * import { createImage } from './image.js';
+ * horizontalFlip(createImage(3, 2, 1, Float32Array.of(0, 1, 2, 3, 4, 5))).data // => [2, 1, 0, 5, 4, 3]
  */
 export function horizontalFlip(img: Image): Image {
   const { width: W, height: H, channels: C } = img;
@@ -95,7 +99,10 @@ export function horizontalFlip(img: Image): Image {
  * [0, W−1] × [0, H−1] gives 0. This is SciPy `ndimage.rotate(img, angle, axes=(1, 0), reshape=False,
  * order=1, mode='constant')` (the tests check it against SciPy). Writes into `out` when given (a separate
  * image of the same shape), else a new image. Cost O(W·H·C).
- * @example rotateBilinear(img, 90) // equals rotateRightAngle(img, 90) on square images
+ * @example
+ * import { createImage } from './image.js';
+ * const img = createImage(3, 3, 1, Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9));
+ * rotateBilinear(img, 90).data // ~> rotateRightAngle(img, 90).data
  */
 export function rotateBilinear(img: Image, angle: number, out?: Image): Image {
   if (!Number.isFinite(angle)) throw new CalibraError('E_OPTION', `rotateBilinear: angle must be a finite number of degrees, got ${angle}`);

@@ -24,7 +24,7 @@ export interface Image {
 /**
  * A new image; zero-filled unless `data` is given (which is used as is, not copied).
  * Cost O(1) with data, O(W·H·C) to zero-fill.
- * @example createImage(2, 1, 1, Float32Array.of(0, 1)).data // Float32Array [0, 1]
+ * @example createImage(2, 1, 1, Float32Array.of(0, 1)).data // => Float32Array.of(0, 1)
  */
 export function createImage(width: number, height: number, channels: Channels, data?: Float32Array): Image {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
@@ -53,7 +53,7 @@ export function cloneImage(img: Image): Image {
 /**
  * Image from uint8 values (0..255) in HWC order, dividing by 255 in float32 like torchvision's ToTensor.
  * `offset` lets the caller read one image out of a larger block without copying it first.
- * @example imageFromU8(Uint8Array.of(0, 255), 2, 1, 1).data // Float32Array [0, 1]
+ * @example imageFromU8(Uint8Array.of(0, 255), 2, 1, 1).data // => Float32Array.of(0, 1)
  */
 export function imageFromU8(u8: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: Channels, offset = 0): Image {
   const img = createImage(width, height, channels);
@@ -72,7 +72,7 @@ export type ByteRounding = 'trunc' | 'roundHalfUp';
 /**
  * The image as uint8 HWC bytes: clip to [0,1], times 255, then `trunc` (default) or `roundHalfUp`.
  * Writes into `out` when given. O(W·H·C).
- * @example imageToU8(createImage(1, 1, 1, Float32Array.of(0.5))) // Uint8Array [127]
+ * @example imageToU8(createImage(1, 1, 1, Float32Array.of(0.5))) // => Uint8Array.of(127)
  */
 export function imageToU8(img: Image, rounding: ByteRounding = 'trunc', out?: Uint8Array): Uint8Array {
   const n = img.data.length;

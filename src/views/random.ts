@@ -18,7 +18,7 @@ export interface RandomSource {
 /**
  * NumPy's legacy global generator (`np.random.seed(s)`; MT19937 with Knuth initialisation), giving the
  * same uniform and normal streams as NumPy's `np.random.uniform` / `np.random.normal`. Cost O(1) per draw.
- * @example new NumpyRandom(0).random() // 0.5488135039273248
+ * @example new NumpyRandom(0).random() // => 0.5488135039273248
  */
 export class NumpyRandom implements RandomSource {
   private readonly mt = new Uint32Array(624);
@@ -103,7 +103,9 @@ export function logGamma(x: number): number {
  * An exact Poisson(λ) draw: multiplication method for λ < 10, Hörmann's PTRS transformed rejection
  * (W. Hörmann 1993, "The transformed rejection method for generating Poisson random variables") above,
  * the same two algorithms NumPy uses. Expected O(1) draws per sample for λ ≥ 10, O(λ) below.
- * @example poisson(new Rng(1), 0) // 0
+ * @example
+ * import { Rng } from '../math/rng.js';
+ * poisson(new Rng(1), 0) // => 0
  */
 export function poisson(rng: RandomSource, lam: number): number {
   if (lam <= 0) return 0;

@@ -140,7 +140,7 @@ const ALIASES: Readonly<Record<string, ViewId>> = {
 
 /**
  * Resolves a view id or alias ('grey', 'colorjitter', 'hflip' …); throws E_OPTION listing the valid ids.
- * @example parseViewId('gray') // 'greyscale'
+ * @example parseViewId('gray') // => 'greyscale'
  */
 export function parseViewId(text: string): ViewId {
   const t = text.trim().toLowerCase();
@@ -154,7 +154,11 @@ export function parseViewId(text: string): ViewId {
  * Draws the view's parameters from `rng` and applies it. Use one Rng per image (`imageRng(seed, id, index)`)
  * so runs are reproducible. `out` is an optional scratch image of the same shape that rotation and colour
  * jitter write into (see ViewSpec.apply). Cost: that of the view, O(W·H·C) for all but the blur.
- * @example applyView('rotation', img, imageRng(0, 'rotation', 0)).params // e.g. { angle: 90 }
+ * @example
+ * import { createImage } from './image.js';
+ * import { imageRng } from './seed.js';
+ * const { params } = applyView('rotation', createImage(4, 4, 1), imageRng(0, 'rotation', 0));
+ * [90, 180, 270].includes(params['angle'] as number) // => true
  */
 export function applyView(id: ViewId | string, image: Image, rng: Rng, out?: Image): ViewResult {
   const spec = viewSpecs[parseViewId(id)];

@@ -13,7 +13,7 @@ function mix32(z: number): number {
 
 /**
  * The 32-bit seed of the stream for one image. Deterministic across platforms. O(|name|).
- * @example imageSeed(0, 'rotation', 0) === imageSeed(0, 'rotation', 0) // true
+ * @example imageSeed(0, 'rotation', 0) === imageSeed(0, 'rotation', 0) // => true
  */
 export function imageSeed(seed: number, name: string, index: number): number {
   return indexSeed(streamSeed(seed, name), index);
@@ -32,7 +32,7 @@ function indexSeed(z: number, index: number): number {
 
 /**
  * The Rng for image `index` under transform `name` (e.g. 'rotation' or 'gaussian_noise:3') and global `seed`.
- * @example imageRng(7, 'greyscale', 12).random() // the same number on every run and machine
+ * @example imageRng(7, 'greyscale', 12).random() // => imageRng(7, 'greyscale', 12).random()
  */
 export function imageRng(seed: number, name: string, index: number): Rng {
   return new Rng(imageSeed(seed, name, index));
@@ -41,7 +41,7 @@ export function imageRng(seed: number, name: string, index: number): Rng {
 /**
  * `imageRng(seed, name, ·)` with the name hashed once: returns index → the same Rng as
  * `imageRng(seed, name, index)`. For loops over many images. O(|name|) once, then O(1) per image.
- * @example imageRngStream(7, 'rotation')(3).random() === imageRng(7, 'rotation', 3).random() // true
+ * @example imageRngStream(7, 'rotation')(3).random() === imageRng(7, 'rotation', 3).random() // => true
  */
 export function imageRngStream(seed: number, name: string): (index: number) => Rng {
   const z = streamSeed(seed, name);

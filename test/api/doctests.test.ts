@@ -45,13 +45,19 @@ async function scopeFor(file: string): Promise<Record<string, unknown>> {
 
 async function runExample(ex: Example): Promise<number> {
   const scope = await scopeFor(ex.file);
-  const { js, claims } = await compileExample(ex.code, Object.keys(scope));
+  let compiled: { js: string; claims: number };
+  try {
+    compiled = await compileExample(ex.code, Object.keys(scope));
+  } catch (e) {
+    throw new Error(`${ex.file}:${ex.line}: the example does not compile: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  const { js, claims } = compiled;
   if (claims === 0) throw new Error(`${ex.file}:${ex.line}: the example states no result (add \`// => value\`, \`// ~> value\` or \`// throws E_CODE\`, or \`// doctest: skip — reason\`)`);
   try {
     return await runCompiled(js, scope, importerFor(ex.file));
   } catch (e) {
-    if (e instanceof ClaimError) throw new Error(`${ex.file}:${ex.line}: ${e.message}`);
-    throw new Error(`${ex.file}:${ex.line}: the example throws: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof ClaimError) throw new Error(`${ex.file}:${ex.line}: ${e.message}`, { cause: e });
+    throw new Error(`${ex.file}:${ex.line}: the example throws: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }
 

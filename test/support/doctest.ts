@@ -82,14 +82,14 @@ export class Rounded {
 
 /** Digits after the point that a number literal states: `0.2805` → 4, `1.5e-3` → 4, `2e-12` → 12. */
 function statedDigits(literal: string): number {
-  const [mant, exp] = literal.toLowerCase().split('e');
+  const [mant, exp] = literal.toLowerCase().replace(/^-/, '').split('e');
   const frac = (mant as string).includes('.') ? (mant as string).split('.')[1]!.length : 0;
   return frac - Number(exp ?? '0');
 }
 
 /** VALUE of a `~>` claim with its fractional literals wrapped in `__rounded(value, digits)`. */
 function roundedValueSource(value: string): string {
-  return value.replace(/(?<![\w$.'"])(\d+\.\d+(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?|\d+e[+-]?\d+)(?![\w.])/gi,
+  return value.replace(/(?<![\w$.'")\]])(-?\d+\.\d+(?:e[+-]?\d+)?|-?\.\d+(?:e[+-]?\d+)?|-?\d+e[+-]?\d+)(?![\w.])/gi,
     (lit) => `__rounded(${lit}, ${statedDigits(lit)})`);
 }
 
@@ -149,7 +149,7 @@ export function exampleBody(code: string): { body: string; claims: number } {
       .map((s) => s.replace(/\s+as\s+/, ': '));
     return `const { ${names.join(', ')} } = await __import(${spec});`;
   });
-  const lines = imported.split('\n').map((line, i) => {
+  const lines = imported.replace(/(?<![\w$.])import\(/g, '__import(').split('\n').map((line, i) => {
     const m = CLAIM.exec(line);
     if (m === null || (m[1] as string).trim() === '' || (m[1] as string).trim().startsWith('//')) return line;
     claims++;
@@ -181,7 +181,9 @@ export async function runCompiled(js: string, scope: Record<string, unknown>, im
       if (code !== expected) throw new ClaimError(`example line ${line}: expected to throw ${String(expected)}, got ${String(code)}`);
     } else {
       const actual = await fn();
-      const r = mismatch(actual, (expected as () => unknown)());
+      const want = (expected as () => unknown)();
+      if (want === undefined && text !== 'undefined') throw new ClaimError(`example line ${line}: the stated value \`${text}\` evaluates to undefined`);
+      const r = mismatch(actual, want);
       if (r !== null) throw new ClaimError(`example line ${line}: claim \`${kind} ${text}\` fails: ${r}`);
     }
     checked++;

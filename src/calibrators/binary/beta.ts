@@ -36,7 +36,11 @@ function midpoint(a: number, b: number, c: number): number {
 /**
  * Fits beta calibration "abm" to (ln s, ln(1 − s)) pairs and 0/1 targets, with betacal's a, b ≥ 0 refits.
  *
- * @example fitBeta(ln s_B, ln(1 − s_B), t_B) // a = 0.4689932179, b = 1.2655897914, c = 0.0013383877 (calibrators.md §8.2)
+ * @example
+ * // fixture B of calibrators.md §0; the exact MLE is a = 0.4689932179, b = 1.2655897914, c = 0.0013383877 (§8.2)
+ * const s = [0.05, 0.12, 0.12, 0.25, 0.33, 0.40, 0.40, 0.58, 0.66, 0.72, 0.85, 0.93];
+ * const t = [0, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1, 1];
+ * fitBeta(s.map(Math.log), s.map((v) => Math.log1p(-v)), t).params // ~> { a: 0.468993, b: 1.265590, c: 0.00134 }
  */
 export function fitBeta(lnS: ArrayLike<number>, ln1mS: ArrayLike<number>, targets: ArrayLike<number>): { params: BetaParams; loss: number; iterations: number; converged: boolean; warnings: string[] } {
   const n = targets.length;

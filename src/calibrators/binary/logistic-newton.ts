@@ -45,7 +45,10 @@ const G_CONVERGED = 1e-9;
 
 /**
  * Fits the logistic model to feature columns `cols` (each of length n) and targets `t`.
- * @example logisticNewton([Float64Array.of(5, -4, 1)], [1, 0, 0]).w // MLE slope and intercept
+ * @example
+ * const fit = logisticNewton([Float64Array.of(5, -4, 1, 2)], [1, 0, 1, 0]);
+ * fit.converged // => true
+ * fit.gradient < 1e-8 // => true
  */
 export function logisticNewton(cols: readonly Float64Array[], t: ArrayLike<number>, opts: LogisticOptions = {}): LogisticFit {
   const n = t.length, d = cols.length + 1;

@@ -28,7 +28,11 @@ export interface PlattFit { A: number; B: number; loss: number; iterations: numb
  * Fits Platt's sigmoid to scores f and 0/1 targets (summed CE against smoothed targets when
  * `targetSmoothing`). Starts at A = 0, B = ln((N− + 1)/(N+ + 1)). Cost O(N) per iteration.
  *
- * @example fitPlatt(logit(s_B), t_B) // A = −0.522892876487, B = −0.509516820726 (calibrators.md §8.1)
+ * @example
+ * // fixture B of calibrators.md §0, logit scores; the oracle of §8.1 is A = −0.522892876487, B = −0.509516820726
+ * const s = [0.05, 0.12, 0.12, 0.25, 0.33, 0.40, 0.40, 0.58, 0.66, 0.72, 0.85, 0.93];
+ * const t = [0, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1, 1];
+ * fitPlatt(s.map((v) => Math.log(v / (1 - v))), t) // ~> { A: -0.5228928765, B: -0.5095168207, converged: true }
  */
 export function fitPlatt(f: ArrayLike<number>, targets: ArrayLike<number>, opts: { targetSmoothing?: boolean; maxIterations?: number } = {}): PlattFit {
   const n = f.length;

@@ -30,7 +30,7 @@ export function equalWidthEdges(bins: number): Float64Array {
  * B nearly equal parts (`np.array_split`: the first N mod B parts hold one more), put an edge at the
  * midpoint between neighbouring parts, end with 1.0, drop duplicate edges. B is capped at N.
  * Cost: O(N log N) (one copy and a native sort).
- * @example equalMassEdges(Float64Array.of(.05,.12,.12,.25,.33,.4,.4,.58,.66,.72,.85,.93), 3) // [0.29000000000000004, 0.62, 1]
+ * @example equalMassEdges(Float64Array.of(.05,.12,.12,.25,.33,.4,.4,.58,.66,.72,.85,.93), 3) // => [0.29000000000000004, 0.62, 1]
  */
 export function equalMassEdges(scores: Float64Array, bins: number): Float64Array {
   const sorted = Float64Array.from(scores).sort();

@@ -45,7 +45,11 @@ export function histogramOptions(raw: RawOptions): HistogramOptions {
 
 /**
  * Fits one binary histogram map: edges by the scheme, value = mean target per bin.
- * @example fitHistogramMap(s, t, {bins: 5, scheme: 'equal-width', emptyBin: 'center'}).values // fixture B: [1/3, 1/2, 1, 1/2, 1]
+ * @example
+ * // fixture B of calibrators.md §0
+ * const s = Float64Array.of(0.05, 0.12, 0.12, 0.25, 0.33, 0.40, 0.40, 0.58, 0.66, 0.72, 0.85, 0.93);
+ * const t = [0, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1, 1];
+ * fitHistogramMap(s, t, {bins: 5, scheme: 'equal-width', emptyBin: 'center'}).values // => [1 / 3, 1 / 2, 1, 1 / 2, 1]
  */
 export function fitHistogramMap(scores: Float64Array, targets: ArrayLike<number>, o: Pick<HistogramOptions, 'bins' | 'scheme' | 'emptyBin'>): HistogramMap {
   const edges = o.scheme === 'equal-width' ? equalWidthEdges(o.bins) : equalMassEdges(scores, o.bins);

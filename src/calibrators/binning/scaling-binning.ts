@@ -88,7 +88,11 @@ export function splitIndices(n: number, splits: 1 | 3, seed: number): [Int32Arra
 
 /**
  * Fits one scaling-binning map on scores and 0/1 targets using the given index sets.
- * @example fitScalingBinningMap(s, t, 3, splitIndices(12, 1, 0)) // fixture B: a = 0.7863, b = 0.6684, values (0.2979, 0.6041, 0.8480)
+ * @example
+ * // fixture B of calibrators.md §0
+ * const s = Float64Array.of(0.05, 0.12, 0.12, 0.25, 0.33, 0.40, 0.40, 0.58, 0.66, 0.72, 0.85, 0.93);
+ * const t = [0, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1, 1];
+ * fitScalingBinningMap(s, t, 3, splitIndices(12, 1, 0)).map // ~> { a: 0.7863, b: 0.6684, values: [0.2979, 0.6041, 0.8480] }
  */
 export function fitScalingBinningMap(scores: Float64Array, targets: ArrayLike<number>, bins: number, sets: readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>]): { map: ScalingBinningMap; warnings: string[] } {
   const x = new Float64Array(scores.length);

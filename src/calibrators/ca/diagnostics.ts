@@ -39,7 +39,7 @@ export const COLLAPSE_SPREAD = 0.01;
 
 /**
  * Diagnostics from the temperatures `T` and correctness of the rows they were computed on.
- * @example caDiagnostics(Float64Array.of(1, 2), Uint8Array.of(1, 0), {...}).tAurocWrong // 1
+ * @example caDiagnostics(Float64Array.of(1, 2), Uint8Array.of(1, 0), { tTs: null, rescale: null, on: 'held-out', steps: 10, selectedStep: 10 }).tAurocWrong // => 1
  */
 export function caDiagnostics(T: Float64Array, correct: Uint8Array, info: { tTs: number | null; rescale: number | null; on: CaDiagnostics['on']; steps: number; selectedStep: number }): CaDiagnostics {
   const n = T.length;

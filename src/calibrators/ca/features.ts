@@ -19,7 +19,7 @@ export function featureCount(numViews: number, k: number): number {
 /**
  * A spelling-insensitive key for view names: lower case, no '-', '_' or spaces, colour→color, grayscale→greyscale,
  * so `colour-jitter` (src/views ids) and `colorjitter` (the views-file array name) match.
- * @example viewKey('Colour-Jitter') // 'colorjitter'
+ * @example viewKey('Colour-Jitter') // => 'colorjitter'
  */
 export function viewKey(name: string): string {
   return name.toLowerCase().replace(/[-_ ]/g, '').replace('colour', 'color').replace('grayscale', 'greyscale');
@@ -61,7 +61,9 @@ export function selectViews(views: ViewLogits | undefined, viewsUsed: readonly s
 /**
  * The N×F feature matrix (F = V·k, or k with no views). Row i depends only on sample i.
  * Cost: O(N·C·(V + k)) time, one N×F Float64Array.
- * @example caFeatures(logits, [rot, grey, cj], 4).cols // 12
+ * @example
+ * const logits = { data: new Float64Array(2 * 5).fill(0.5), rows: 2, cols: 5 };
+ * caFeatures(logits, [logits, logits, logits], 4).cols // => 12
  */
 export function caFeatures(original: Matrix, viewMatrices: readonly Matrix[], k: number): Matrix<Float64Array> {
   const { rows, cols } = original;

@@ -54,7 +54,7 @@ export function initPyTorchDefault(s: NetShape, rng: Rng): Float64Array {
 
 /**
  * The raw output r at which `head` gives temperature T (T clipped into [0.1, 10]): the inverse of headTemperature.
- * @example headTemperature('exp', headRawFor('exp', 1.7)) // 1.7 (to rounding)
+ * @example headTemperature('exp', headRawFor('exp', 1.7)) // ~> 1.700000000000
  */
 export function headRawFor(head: CaHead, T: number): number {
   const t = Math.min(T_MAX, Math.max(T_MIN, T));

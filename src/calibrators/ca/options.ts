@@ -88,7 +88,7 @@ export function parseViewList(raw: string | number | boolean | undefined): reado
 /**
  * Validates `raw` and fills the defaults of its mode (faithful: clamp head, balanced weights, lr 1e-4, batch 1000,
  * 10 epochs; robust: {@link ROBUST_DEFAULTS}, no weights).
- * @example resolveCaOptions({mode: 'faithful'}, 0).lr // 1e-4
+ * @example resolveCaOptions({mode: 'faithful'}, 0).lr // => 1e-4
  */
 export function resolveCaOptions(raw: RawOptions, seed: number): CaOptions {
   const m = 'ca';

@@ -35,7 +35,14 @@ export interface CaFitResult extends FitResult {
  * Fits CA on a labelled views set. `lossCurve` is the training loss at each curve point (faithful: per epoch,
  * index 0 = initialisation; robust: the mean mini-batch loss of each `evalEvery` window); `curves` also holds
  * the held-out loss/NLL/ECE of robust mode; `diagnostics` the spread of T and its AUROC for wrong-vs-right.
- * @example fitCa({logits, labels, views}, {mode: 'faithful'}, {seed: 0}).model.predictTemperatures({logits, views})
+ * @example
+ * const n = 40, C = 4;
+ * const logits = { data: Float64Array.from({ length: n * C }, (_, i) => 3 * Math.sin(i)), rows: n, cols: C };
+ * const labels = Int32Array.from({ length: n }, (_, i) => i % C);
+ * const views = { names: ['rotation', 'greyscale', 'colorjitter'], logits: [logits, logits, logits] };
+ * const T = fitCa({ logits, labels, views }, { mode: 'faithful', epochs: 1 }, { seed: 0 }).model.predictTemperatures({ logits, views });
+ * T.length // => 40
+ * T.every((t) => t >= 0.1 && t <= 10) // => true
  */
 export function fitCa(data: LabelledInput, raw: RawOptions, ctx: FitContext, hooks: CaTrainHooks = {}): CaFitResult {
   checkLabelled(data, CA_ID);

@@ -42,7 +42,7 @@ export interface EnvelopeFields {
 
 /**
  * Builds the §1.3 envelope of a fitted model.
- * @example envelope({method: 'ts', input: 'logits', numClasses: 3, reduction: 'none', options: {}, params: {T: 1.5}, fit: fitBlock(true, 7, 0.4, []), seed: null}).format // "calibra.calibrator"
+ * @example envelope({method: 'ts', input: 'logits', numClasses: 3, reduction: 'none', options: {}, params: {T: 1.5}, fit: fitBlock(true, 7, 0.4, []), seed: null}).format // => "calibra.calibrator"
  */
 export function envelope(f: EnvelopeFields): CalibratorJSON {
   return {

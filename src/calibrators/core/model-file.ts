@@ -13,7 +13,12 @@ import type { CalibratorJSON, FittedCalibrator } from './types.js';
  * Errors (all CalibraError with `source` set): E_FORMAT (not JSON), E_MODEL_INVALID (other format name,
  * unknown method, a missing or malformed field, learned values that break the method's rules),
  * E_MODEL_VERSION (another version). Cost: O(size of the file).
- * @example loadModelJson(readFileSync('ts.json', 'utf8'), 'ts.json').predictProba({logits})
+ * @example
+ * import { getCalibrator } from './registry.js';
+ * const logits = { data: Float64Array.of(2, 0, 0, 1, 1, 0), rows: 3, cols: 2 }, labels = Int32Array.of(0, 1, 0);
+ * const text = serializeModel(getCalibrator('ts').fit({ logits, labels }, {}, { seed: 0 }).model); // what `calibra fit` writes to ts.json
+ * loadModelJson(text, 'ts.json').predictProba({ logits }).rows // => 3
+ * loadModelJson('{"format": "calibra.calibrator", "version": 99}', 'ts.json') // throws E_MODEL_VERSION
  */
 export function loadModelJson(text: string, source: string): FittedCalibrator {
   try {

@@ -13,7 +13,10 @@ import type { CalibrationInput } from './types.js';
 /**
  * N×K probabilities of `input` into `out` (or a new array): a copy of `input.probs` when given (checked to
  * have the logits' shape), else softmax(logits). Cost O(N·K).
- * @example inputProbabilities({ logits, probs }).data // equals probs.data entry for entry
+ * @example
+ * const probs = { data: Float64Array.of(0.2, 0.8), rows: 1, cols: 2 };
+ * inputProbabilities({ logits: { data: Float64Array.of(0, 0), rows: 1, cols: 2 }, probs }).data // => Float64Array.of(0.2, 0.8)
+ * inputProbabilities({ logits: { data: Float64Array.of(0, 0), rows: 1, cols: 2 } }).data // => Float64Array.of(0.5, 0.5)
  */
 export function inputProbabilities(input: CalibrationInput, out?: Float64Array): Matrix<Float64Array> {
   const p = input.probs;

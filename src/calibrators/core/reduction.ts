@@ -26,7 +26,10 @@ export type ReducedMapFitter<M> = (columns: readonly Float64Array[], targets: Ui
  * for each fitted class their column is copied into one N-vector per source and handed to `fitMap`.
  * Warnings of map k are prefixed `class k: ` (OvR). `onMap(done, total)` reports progress after each map.
  * Cost: O(N·K) per source for the extraction plus the maps' own fits; allocates one N-vector per source.
- * @example fitReduction([probs.data], 3, labels, 'ovr', (c, t) => ({ map: fitMyMap(c[0], t) })).maps.length // 3
+ * @example
+ * const probs = Float64Array.of(0.7, 0.2, 0.1, 0.1, 0.8, 0.1, 0.2, 0.2, 0.6);
+ * const meanTarget = (c: Float64Array[], t: Uint8Array) => ({ map: t.reduce((a, b) => a + b, 0) / t.length });
+ * fitReduction([probs], 3, Int32Array.of(0, 1, 1), 'ovr', meanTarget).maps // ~> [0.333333, 0.666667, 0]
  */
 export function fitReduction<M>(
   sources: readonly Float64Array[], K: number, labels: Int32Array, reduction: BinaryReduction,

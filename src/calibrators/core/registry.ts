@@ -79,8 +79,8 @@ export const METHOD_ALIASES: Readonly<Record<string, string>> = {
  * CalibraError E_OPTION with the nearest ids ("did you mean") and the known ids when there is none. The spec
  * checks its arguments (`guardedSpec`): wrong shapes and nested arrays are CalibraErrors, options default to {}.
  * Cost: O(number of methods + aliases).
- * @example getCalibrator('isotonic').title // "Isotonic regression (PAV, scikit-learn semantics)"
- * @example getCalibrator('Temperature').id // "ts"
+ * @example getCalibrator('isotonic').title // => "Isotonic regression (Zadrozny & Elkan 2002; scikit-learn semantics)"
+ * @example getCalibrator('Temperature').id // => "ts"
  */
 export function getCalibrator(id: string): CalibratorSpec {
   if (typeof id !== 'string') throw new CalibraError('E_OPTION', `the method id must be a string (got ${typeof id})`, { fix: "e.g. getCalibrator('ts')" });

@@ -33,7 +33,12 @@ export interface OdirCvResult {
  * Scores every (λ, μ) pair by the mean held-out NLL over `folds` shuffled folds (seeded) and returns the
  * best. Pass the chosen values to `dirichlet-odir` as `lambda` and `mu`.
  *
- * @example crossValidateOdir(data, { lambdas: [0.01, 1], mus: [0.01, 1], seed: 15 }).lambda
+ * @example
+ * const logits = { data: Float64Array.from({ length: 40 }, (_, i) => Math.sin(i)), rows: 20, cols: 2 };
+ * const labels = Int32Array.from({ length: 20 }, (_, i) => (Math.sin(2 * i) > Math.sin(2 * i + 1) ? 0 : 1));
+ * const cv = crossValidateOdir({ logits, labels }, { lambdas: [0.01, 1], mus: [0.01, 1], seed: 15 });
+ * cv.scores.length // => 4
+ * [0.01, 1].includes(cv.lambda) // => true
  */
 export function crossValidateOdir(
   data: LabelledInput, opts: { lambdas: readonly number[]; mus: readonly number[]; folds?: number; seed: number; maxIterations?: number },

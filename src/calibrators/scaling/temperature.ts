@@ -136,7 +136,11 @@ export function temperatureObjective(logits: Matrix, labels: Int32Array, beta: n
  * clamp silently: a separable set returns `tMin` with warning `ts-separable`, a set whose labels sit below
  * the mean logit returns `tMax` with `ts-no-positive-optimum`. Cost O(N·K) per iteration, typically 5–10.
  *
- * @example fitTemperature(fixtureL.logits, fixtureL.labels).temperature // 0.386938488682 (calibrators.md §2.3)
+ * @example
+ * // fixture L of calibrators.md §0; the oracle of §2.3 is T* = 0.386938488682
+ * const logits = { data: Float64Array.of(2.0, 0.5, -1.0, 1.2, 1.0, 0.3, -0.4, 2.2, 0.1, 0.3, -0.2, 1.5,
+ *   3.0, 0.1, 0.0, 0.2, 0.9, 0.8, -1.0, 0.4, 2.6, 1.5, 1.4, -0.3), rows: 8, cols: 3 };
+ * fitTemperature(logits, Int32Array.of(0, 1, 1, 2, 0, 2, 2, 1)).temperature // ~> 0.386938488682
  */
 export function fitTemperature(logits: Matrix, labels: Int32Array, opts: TemperatureOptions = {}): TemperatureFit {
   checkLabelled({ logits, labels }, 'fitTemperature');

@@ -30,7 +30,9 @@ function makeModel(numClasses: number): FittedCalibrator {
 
 /**
  * `none`: the uncalibrated softmax. `preservesArgmax` is true (softmax is monotone within a row).
- * @example getCalibrator('none').fit({logits, labels}, {}, {seed: 0}).model.predictProba({logits}) // = softmax(logits)
+ * @example
+ * const logits = { data: Float64Array.of(0, Math.log(3)), rows: 1, cols: 2 };
+ * getCalibrator('none').fit({ logits, labels: Int32Array.of(1) }, {}, { seed: 0 }).model.predictProba({ logits }).data // ~> [0.25, 0.75]
  */
 export const uncalibrated: CalibratorSpec = {
   id: ID,

@@ -29,7 +29,9 @@ export interface ClassGridOptions {
  * SVG grid of per-class reliability diagrams; each cell shows observed frequency (bars) vs mean
  * predicted probability (gap), the diagonal, and the class's positives. Cost: O(classes × bins).
  *
- * @example classReliabilityGridSvg([{name: 'cat', bins, positives: 12}]) // '<svg ...'
+ * @example
+ * const bins = [{ lo: 0, hi: 0.5, count: 10, meanConfidence: 0.2, accuracy: 0.3 }, { lo: 0.5, hi: 1, count: 10, meanConfidence: 0.8, accuracy: 0.9 }];
+ * classReliabilityGridSvg([{ name: 'cat', bins, positives: 12 }]).startsWith('<svg') // => true
  */
 export function classReliabilityGridSvg(cells: readonly ClassCell[], opts: ClassGridOptions = {}): string {
   const cols = Math.max(1, Math.min(opts.columns ?? 5, cells.length));

@@ -16,7 +16,7 @@ export interface PairedHistogram {
  * Bins `values` by `edges` into correct and wrong counts. Bins are [lo, hi) except the last, which is
  * closed; values outside [edges[0], edges[last]] are clamped into the end bins. Cost: O(N log bins).
  *
- * @example pairedHistogram(new Float64Array([0.2, 0.9]), new Uint8Array([0, 1]), new Float64Array([0, 0.5, 1])) // correct [0, 1], wrong [1, 0]
+ * @example pairedHistogram(new Float64Array([0.2, 0.9]), new Uint8Array([0, 1]), new Float64Array([0, 0.5, 1])) // => { correct: [0, 1], wrong: [1, 0] }
  */
 export function pairedHistogram(values: Float64Array, correct: Uint8Array, edges: Float64Array): PairedHistogram {
   const bins = edges.length - 1;
@@ -76,7 +76,7 @@ function pairedHistogramSvg(h: PairedHistogram, sx: (x: number) => number, xTick
  * SVG histogram of top-label confidence for correct vs wrong samples, `bins` equal-width bins on [0, 1]
  * (default 20). Cost: O(N log bins).
  *
- * @example confidenceHistogramSvg(conf, correct, {bins: 10}) // '<svg ...'
+ * @example confidenceHistogramSvg(Float64Array.of(0.6, 0.9), Uint8Array.of(0, 1), { bins: 10 }).startsWith('<svg') // => true
  */
 export function confidenceHistogramSvg(confidences: Float64Array, correct: Uint8Array, opts: PairedHistogramOptions & { readonly bins?: number } = {}): string {
   const bins = opts.bins ?? 20;
@@ -94,7 +94,7 @@ export function confidenceHistogramSvg(confidences: Float64Array, correct: Uint8
  * The range spans the data (rounded out to powers of ten over [0.1, 10] by default, CA's clamp range);
  * `bins` log-spaced bins (default 24). Cost: O(N log bins).
  *
- * @example temperatureHistogramSvg(new Float64Array([0.8, 2.5]), new Uint8Array([1, 0])) // '<svg ...'
+ * @example temperatureHistogramSvg(new Float64Array([0.8, 2.5]), new Uint8Array([1, 0])).startsWith('<svg') // => true
  */
 export function temperatureHistogramSvg(temperatures: Float64Array, correct: Uint8Array, opts: PairedHistogramOptions & { readonly bins?: number } = {}): string {
   const bins = opts.bins ?? 24;

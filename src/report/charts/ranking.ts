@@ -68,7 +68,7 @@ function rangeTicks(lo: number, hi: number): number[] {
 
 /**
  * SVG of one ranking panel. Rows are drawn in the given order. Cost O(rows).
- * @example rankingChartSvg([{ label: 'ts', value: 0.53, low: 0.49, high: 0.58, recommended: true }], { title: 'test' })
+ * @example rankingChartSvg([{ label: 'ts', value: 0.53, low: 0.49, high: 0.58, recommended: true }], { title: 'test' }).startsWith('<svg') // => true
  */
 export function rankingChartSvg(rows: readonly RankingRow[], opts: RankingChartOptions = {}): string {
   const width = opts.width ?? 420;

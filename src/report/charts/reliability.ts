@@ -25,7 +25,9 @@ export interface ReliabilityDiagramOptions {
  * SVG of a binned reliability diagram from bin records (as returned by `reliabilityBins`).
  * Empty bins draw nothing. Cost: O(bins).
  *
- * @example reliabilityDiagramSvg([{lo: 0, hi: 0.5, count: 2, meanConfidence: 0.45, accuracy: 0}, ...]) // '<svg ...'
+ * @example
+ * const bins = [{ lo: 0, hi: 0.5, count: 2, meanConfidence: 0.45, accuracy: 0 }, { lo: 0.5, hi: 1, count: 2, meanConfidence: 0.8, accuracy: 1 }];
+ * reliabilityDiagramSvg(bins).startsWith('<svg') // => true
  */
 export function reliabilityDiagramSvg(bins: readonly BinRecord[], opts: ReliabilityDiagramOptions = {}): string {
   const width = opts.width ?? 380;

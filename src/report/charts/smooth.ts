@@ -44,7 +44,10 @@ function curvePaths(curve: SmoothCurve, sx: (x: number) => number, sy: (y: numbe
 /**
  * SVG of a smooth reliability diagram from `smoothReliabilityCurve`'s result. Cost: O(mesh).
  *
- * @example smoothReliabilitySvg(smoothReliabilityCurve(conf, correct)) // '<svg ...'
+ * @example
+ * import { smoothReliabilityCurve } from '../smooth-curve.js';
+ * const conf = Float64Array.of(0.71, 0.63, 0.57, 0.83, 0.43, 0.93, 0.47, 0.67), correct = Uint8Array.of(1, 0, 1, 1, 0, 1, 0, 1);
+ * smoothReliabilitySvg(smoothReliabilityCurve(conf, correct)).startsWith('<svg') // => true
  */
 export function smoothReliabilitySvg(curve: SmoothCurve, opts: SmoothReliabilityOptions = {}): string {
   const width = opts.width ?? 380;

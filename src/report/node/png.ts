@@ -18,7 +18,11 @@ export interface PngOptions {
  * Renders an SVG string to PNG bytes. Cost: proportional to the output pixels (about 10 ms for a
  * 760 × 880 image).
  *
- * @example writeFileSync('ece.png', svgToPng(reliabilityDiagramSvg(bins)))
+ * @example
+ * import { reliabilityDiagramSvg } from '../charts/reliability.js';
+ * const bins = [{ lo: 0, hi: 0.5, count: 2, meanConfidence: 0.45, accuracy: 0 }, { lo: 0.5, hi: 1, count: 2, meanConfidence: 0.8, accuracy: 1 }];
+ * const png = svgToPng(reliabilityDiagramSvg(bins)); // writeFileSync('ece.png', png) saves it
+ * Array.from(png.subarray(0, 4)) // => [137, 80, 78, 71]
  */
 export function svgToPng(svg: string, opts: PngOptions = {}): Uint8Array {
   const scale = opts.scale ?? 2;

@@ -108,7 +108,10 @@ export function motionKernel(radius: number, sigma: number, angleDeg: number): S
 /**
  * Motion blur along `angleDeg` (x right, y down), edge-replicating reads, summed in the 0..255 domain
  * and quantised like ImageMagick Q16: out = floor(roundHalfUp(257·m)/257). Output values are k/255.
- * @example 4×16 step edge (0 | 200), radius 6, σ 2, angle 0 → row [0,0,0,3,12,34,74,133,200,…]
+ * @example
+ * import { imageFromU8 } from '../image.js';
+ * const edge = imageFromU8(Uint8Array.from({ length: 64 }, (_, i) => (i % 16 < 8 ? 0 : 200)), 16, 4, 1); // 4×16 step edge
+ * Array.from(motionBlur(edge, 6, 2, 0).data.slice(0, 9), (v) => Math.round(v * 255)) // => [0, 0, 0, 3, 12, 34, 74, 133, 200]
  */
 export function motionBlur(img: Image, radius: number, sigma: number, angleDeg: number): Image {
   const k = motionKernel(radius, sigma, angleDeg);
@@ -184,7 +187,10 @@ export function addClippedZoom(img: Image, z: number, acc: Float64Array): void {
 
 /**
  * Zoom blur: (x + Σ_z clipped_zoom(x, z)) / (count + 1), clipped. O(count·W·H·C).
- * @example pattern P, CIFAR severity 1, pixel (5,27) → (210.0665, 38.9012, 124.4839)/255
+ * @example
+ * import { createImage } from '../image.js';
+ * const flat = createImage(8, 8, 3, new Float32Array(8 * 8 * 3).fill(0.5)); // a flat image stays flat
+ * Array.from(new Set(zoomBlur(flat, zoomFactors(3, 0.02)).data)) // ~> [0.5000]
  */
 export function zoomBlur(img: Image, zooms: Float64Array): Image {
   const acc = new Float64Array(img.data.length);

@@ -49,7 +49,7 @@ export interface CorruptionSpec { readonly name: CorruptionId; readonly severity
 /**
  * Parses 'gaussian_noise:3' (severity defaults to 3 when omitted; '-' may stand for '_').
  * Throws E_OPTION naming the valid names or severities.
- * @example parseCorruptionId('motion-blur:5') // { name: 'motion_blur', severity: 5 }
+ * @example parseCorruptionId('motion-blur:5') // => { name: 'motion_blur', severity: 5 }
  */
 export function parseCorruptionId(text: string): CorruptionSpec {
   const [rawName = '', rawSev, extra] = text.trim().split(':');
@@ -105,7 +105,10 @@ function run(name: CorruptionId, sev: number, img: Image, rng: RandomSource, tab
 /**
  * Applies corruption `name` at `severity` (1..5) with draws from `rng` (use one per image:
  * `imageRng(seed, 'gaussian_noise:3', index)`). Cost O(W·H·C) for most; blurs multiply by their taps.
- * @example applyCorruption('contrast', 1, img, rng, {table: 'cifar'}).params // { name: 'contrast', severity: 1, table: 'cifar', factor: 0.75 }
+ * @example
+ * import { createImage } from '../image.js';
+ * import { Rng } from '../../math/rng.js';
+ * applyCorruption('contrast', 1, createImage(2, 2, 3), new Rng(0), {table: 'cifar'}).params // => { name: 'contrast', severity: 1, table: 'cifar', factor: 0.75 }
  */
 export function applyCorruption(name: CorruptionId | string, severity: number, image: Image, rng: RandomSource, opts: CorruptionOptions = {}): CorruptionResult {
   const spec = parseCorruptionId(`${name}:${severity}`);

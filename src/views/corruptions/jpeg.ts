@@ -25,7 +25,7 @@ export const CHROMA_TABLE: readonly number[] = [
 /**
  * The IJG table scaled for `quality` 1..100: scale = 5000/q (integer division) below 50, else 200 − 2q;
  * entry = clamp(floor((base·scale + 50)/100), 1, 255). O(64).
- * @example scaledTable(LUMA_TABLE, 80).slice(0, 8) // [6,4,4,6,10,16,20,24]
+ * @example scaledTable(LUMA_TABLE, 80).slice(0, 8) // => [6,4,4,6,10,16,20,24]
  */
 export function scaledTable(base: readonly number[], quality: number): Int32Array {
   const q = Math.min(100, Math.max(1, Math.round(quality)));
@@ -203,7 +203,10 @@ function upsample(src: Float64Array, stride: number, cw: number, ch: number, dst
 /**
  * JPEG round trip at `quality` (1..100) with Pillow's defaults (baseline IJG tables, 4:2:0 for RGB).
  * Output values are k/255. O(W·H·C·8).
- * @example a flat (128,128,128) image stays exactly 128 at any quality
+ * @example
+ * import { imageFromU8 } from '../image.js';
+ * const flat = imageFromU8(new Uint8Array(8 * 8 * 3).fill(128), 8, 8, 3); // a flat image stays exactly 128
+ * jpegRoundTrip(flat, 10).data // => flat.data
  */
 export function jpegRoundTrip(img: Image, quality: number): Image {
   const { width: W, height: H, channels: C } = img;

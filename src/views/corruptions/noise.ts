@@ -10,7 +10,10 @@ function clamp(v: number): number { return v < 0 ? 0 : v > 1 ? 1 : v; }
 
 /**
  * Gaussian noise: clip(x + σ·z), z ~ N(0, 1) per element. O(W·H·C).
- * @example CIFAR severity 1 (σ 0.04), x = 100/255, z = 1.5 → 115.3/255
+ * @example
+ * import { createImage } from '../image.js';
+ * const z15 = { random: () => 0.5, uniform: (lo: number) => lo, normal: () => 1.5 }; // a source whose every z is 1.5
+ * gaussianNoise(createImage(1, 1, 1, Float32Array.of(100 / 255)), 0.04, z15).data[0]! * 255 // ~> 115.30
  */
 export function gaussianNoise(img: Image, sigma: number, rng: RandomSource): Image {
   const out = createImage(img.width, img.height, img.channels);
@@ -22,7 +25,11 @@ export function gaussianNoise(img: Image, sigma: number, rng: RandomSource): Ima
 
 /**
  * Shot (Poisson) noise: clip(k / c), k ~ Poisson(x·c) per element. O(W·H·C) expected.
- * @example CIFAR severity 5 (c 50), x = 200/255, k = 48 → 0.96
+ * @example
+ * import { createImage } from '../image.js';
+ * import { Rng } from '../../math/rng.js';
+ * const v = shotNoise(createImage(1, 1, 1, Float32Array.of(200 / 255)), 50, new Rng(0)).data[0]!; // k / 50 for a count k
+ * Math.abs(v * 50 - Math.round(v * 50)) < 1e-5 // => true
  */
 export function shotNoise(img: Image, photons: number, rng: RandomSource): Image {
   const out = createImage(img.width, img.height, img.channels);

@@ -11,7 +11,10 @@ function clamp(v: number): number { return v < 0 ? 0 : v > 1 ? 1 : v; }
 /**
  * Contrast: clip((x − m)·c + m) with m the mean of each channel over all pixels (CIFAR-10-C; for a grey
  * image this is MNIST-C's single mean). Means accumulated in float64. O(W·H·C).
- * @example 2×2 RGB (255,0,0)(0,255,0)(0,0,255)(100,150,200), c = 0.75 → first pixel 213.4375/255 red
+ * @example
+ * import { imageFromU8 } from '../image.js';
+ * const img = imageFromU8(Uint8Array.of(255, 0, 0, 0, 255, 0, 0, 0, 255, 100, 150, 200), 2, 2, 3);
+ * contrast(img, 0.75).data[0]! * 255 // ~> 213.4375
  */
 export function contrast(img: Image, c: number): Image {
   const C = img.channels;
@@ -34,7 +37,9 @@ export function contrast(img: Image, c: number): Image {
 /**
  * Brightness: HSV value V ← min(V + c, 1) with hue and saturation kept, i.e. x·min(V + c, 1)/V per pixel
  * (black becomes grey c). For grey images this is clip(x + c). O(W·H·C).
- * @example pixel (128,64,32)/255, c = 0.05 → (140.75, 70.375, 35.1875)/255
+ * @example
+ * import { imageFromU8 } from '../image.js';
+ * Array.from(brightness(imageFromU8(Uint8Array.of(128, 64, 32), 1, 1, 3), 0.05).data, (v) => v * 255) // ~> [140.7500, 70.3750, 35.1875]
  */
 export function brightness(img: Image, c: number): Image {
   const C = img.channels;
@@ -115,7 +120,10 @@ export function plasmaFractal(size: number, decay: number, rng: RandomSource): F
 /**
  * Fog: mv = max(x); x' = x + s·P (P the top-left H×W of a plasma map of side `mapSize`, broadcast over
  * channels); out = clip(x'·mv/(mv + s)). O(mapSize² + W·H·C).
- * @example x = (0.2, 0.4, 0.6), s = 0.2, P = 0.5 → (57.375, 95.625, 133.875)/255
+ * @example
+ * import { createImage } from '../image.js';
+ * const img = createImage(1, 1, 3, Float32Array.of(0.2, 0.4, 0.6));
+ * Array.from(fogWithMap(img, 0.2, Float64Array.of(0.5), 1).data, (v) => v * 255) // ~> [57.375, 95.625, 133.875]
  */
 export function fogWithMap(img: Image, strength: number, plasma: Float64Array, mapSize: number): Image {
   const { width: W, height: H, channels: C } = img;

@@ -61,7 +61,10 @@ export function boxResizeU8(src: Uint8Array, W: number, H: number, C: number, w:
 /**
  * Pixelate with side factor c: BOX-resize to trunc(W·c)×trunc(H·c) and back. Pixels are first rounded to
  * bytes (exact for images that came from bytes). Output values are k/255.
- * @example a 32-wide ramp 0,8,…,248 with c = 0.65 → row starting 4,4,16,28,28,40
+ * @example
+ * import { imageFromU8 } from '../image.js';
+ * const ramp = imageFromU8(Uint8Array.from({ length: 32 }, (_, i) => 8 * i), 32, 1, 1); // 0, 8, …, 248
+ * Array.from(pixelate(ramp, 0.65).data.slice(0, 6), (v) => Math.round(v * 255)) // => [4, 4, 16, 28, 28, 40]
  */
 export function pixelate(img: Image, c: number): Image {
   const { width: W, height: H, channels: C } = img;
