@@ -74,7 +74,7 @@ export function parseDescr(descr: PyValue, source?: string): DtypeInfo {
   return { type: key as NpyNumericType, itemsize: size, littleEndian, decodedItemsize: key === 'f2' ? 4 : size, descr };
 }
 
-/** IEEE 754 binary16 bits to a number (exact). Cost: O(1). @example halfToFloat(0x3c00) // 1 */
+/** IEEE 754 binary16 bits to a number (exact). Cost: O(1). @example halfToFloat(0x3c00) // => 1 */
 export function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;

@@ -34,7 +34,7 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-/** CRC-32 (IEEE 802.3, as in ZIP and zlib). Cost: O(n). @example crc32(new TextEncoder().encode('123456789')) // 0xcbf43926 */
+/** CRC-32 (IEEE 802.3, as in ZIP and zlib). Cost: O(n). @example crc32(new TextEncoder().encode('123456789')) // => 0xcbf43926 */
 export function crc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = (CRC_TABLE[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);

@@ -52,7 +52,7 @@ export function extractExamples(file: string, text: string): Example[] {
     const startLine = text.slice(0, m.index).split('\n').length;
     const lines = (m[1] as string).split('\n').map((l, i) => (i === 0 ? l : l.replace(/^\s*\* ?/, '')));
     for (let i = 0; i < lines.length; i++) {
-      const tag = /^\s*@example\b ?(.*)$/.exec(lines[i] as string);
+      const tag = /(?<![`\w])@example\b ?(.*)$/.exec(lines[i] as string);
       if (tag === null) continue;
       const body: string[] = [];
       const first = (tag[1] as string).replace(/\s*\*?\s*$/, '');
