@@ -16,7 +16,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { CalibraError } from '../errors.js';
 import { checkOutputTarget } from './outputs.js';
@@ -39,8 +38,31 @@ export interface AtomicWriter {
 }
 
 const live = new Set<string>();
-/** Four hex digits naming this machine, so a folder shared between machines is cleaned only of its own temps. */
-const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 4);
+let cachedHostTag: string | undefined;
+/**
+ * Four hex digits naming this machine, so a folder shared between machines is cleaned only of its own temps:
+ * FNV-1a of the host name folded to 16 bits. Computed on first use (no `node:crypto` at start-up, issue 11 item 1).
+ */
+function hostTag(): string {
+  if (cachedHostTag === undefined) {
+    let h = 0x811c9dc5;
+    const name = hostname();
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    cachedHostTag = (((h >>> 16) ^ h) & 0xffff).toString(16).padStart(4, '0');
+  }
+  return cachedHostTag;
+}
+
+let tempCounter = 0;
+/**
+ * Eight hex digits that make a temporary name unique within this process and unlikely to collide across
+ * processes; a collision cannot clobber anything because the temp file is opened with O_EXCL ('wx').
+ */
+function tempSuffix(): string {
+  tempCounter = (tempCounter + 1) >>> 0;
+  const r = (Math.floor(Math.random() * 0x100000000) ^ Math.imul(tempCounter, 0x9e3779b1)) >>> 0;
+  return r.toString(16).padStart(8, '0');
+}
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 let handlersInstalled = false;
 
@@ -126,7 +148,7 @@ export function removeStaleTemps(dir: string): void {
   try { names = fs.readdirSync(dir); } catch { return; }
   for (const n of names) {
     const m = /^\..+\.calibra-tmp-(\d+)-([0-9a-f]{4})[0-9a-f]{8}$/.exec(n);
-    if (m === null || m[2] !== HOST_TAG) continue;
+    if (m === null || m[2] !== hostTag()) continue;
     const pid = Number(m[1]);
     if (pid === process.pid) continue;
     try {
@@ -150,7 +172,7 @@ export function createAtomicWriter(file: string, opts: WriteOptions = {}): Atomi
   // a folder, FIFO or device is never replaced (--force or not); an existing file only with force
   checkOutputTarget(file, undefined, opts.force === true);
   removeStaleTemps(dir);
-  const tempPath = path.join(dir, `.${path.basename(target)}.calibra-tmp-${process.pid}-${HOST_TAG}${randomBytes(4).toString('hex')}`);
+  const tempPath = path.join(dir, `.${path.basename(target)}.calibra-tmp-${process.pid}-${hostTag()}${tempSuffix()}`);
   let fd: number;
   // The handlers go in before the temporary file exists: a signal that arrives between its creation and
   // the handlers would otherwise take the default action and leave the file behind.
