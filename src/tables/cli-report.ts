@@ -4,13 +4,14 @@
  * no row is fetched for the diagrams), then writes the sliced report (src/report/html-slice-report.ts).
  */
 import { CalibraError, termSafe } from '../errors.js';
-import { getValue, numberValue, type ParsedArgs } from '../cli/args.js';
+import { choiceValue, getValue, numberValue, type ParsedArgs } from '../cli/args.js';
 import type { CliIo } from '../cli/io.js';
 import { renderSliceReport } from '../report/html-slice-report.js';
 import { writeReportFiles } from '../report/node/files.js';
-import type { SliceRow } from '../report/html-slices.js';
+import { rankSlices, type SliceRow } from '../report/html-slices.js';
 import { evaluateTable } from './evaluate-table.js';
 import { tableEvaluateOptions } from './cli-evaluate.js';
+import { tableJsonDocument } from './format.js';
 
 /**
  * Default metrics of a table report: the report's defaults less smece, which needs every row in memory
@@ -29,6 +30,7 @@ export async function runTableReport(args: ParsedArgs, io: CliIo, out: string, f
   if (args.flags.has('probs')) throw new CalibraError('E_USAGE', '--probs does not go with --table', { where: 'calibra report', fix: 'name the column instead: --probs-col NAME (or --logits-col NAME)' });
   const scheme = getValue(args, 'scheme');
   if (scheme !== undefined && scheme !== 'equal-width') throw new CalibraError('E_USAGE', `--scheme ${JSON.stringify(scheme)} does not go with --table`, { where: 'calibra report', fix: 'drop --scheme: the diagrams of a table report are equal-width (ece_em in --metrics gives the equal-mass ECE)' });
+  const format = choiceValue(args, 'format', 'report', ['table', 'json'], 'table');
   const bins = numberValue(args, 'bins', 'report', 15, { integer: true, min: 1, max: 1000 });
   const maxSlices = numberValue(args, 'max-slices', 'report', 12, { integer: true, min: 0, max: 10000 });
   const rankBy = getValue(args, 'primary') ?? 'ece';
@@ -52,6 +54,13 @@ export async function runTableReport(args: ParsedArgs, io: CliIo, out: string, f
   });
   const pngDir = getValue(args, 'png-dir');
   const written = await writeReportFiles(rendered, out, { force, ...(pngDir !== undefined ? { pngDir } : {}) });
+  if (format === 'json') {
+    // the document of `evaluate --table --format json`, plus the ranking and the files written
+    const doc = tableJsonDocument(r);
+    const worstFirst = r.slices !== null ? rankSlices(r.slices, rankBy) : [];
+    io.stdout(`${JSON.stringify({ out, pngs: written.pngs, rankedBy: rankBy, ...doc, ...(r.slices !== null ? { worstFirst } : {}) }, null, 2)}\n`);
+    return 0;
+  }
   io.stdout(rendered.summaryText.split('\n').map(termSafe).join('\n'));
   io.stdout(`wrote ${termSafe(out)}${written.pngs.length > 0 ? ` and ${written.pngs.length} PNG files in ${termSafe(pngDir ?? '')}` : ''}\n`);
   return 0;

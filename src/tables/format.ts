@@ -14,11 +14,16 @@ function metricsJson(ids: readonly string[], m: Record<string, number>): Record<
   return out;
 }
 
-/** The JSON document. */
-export function tableJson(r: TableEvaluation): string {
+/** The JSON document as an object (also the body of `report --table --format json`). */
+export function tableJsonDocument(r: TableEvaluation): Record<string, unknown> {
   const doc: Record<string, unknown> = { n: r.n, classes: r.classes, metrics: metricsJson(r.ids, r.metrics) };
   if (r.slices !== null) doc['slices'] = r.slices.map((s) => ({ key: s.key, n: s.n, metrics: metricsJson(r.ids, s.metrics) }));
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return doc;
+}
+
+/** The JSON document. */
+export function tableJson(r: TableEvaluation): string {
+  return `${JSON.stringify(tableJsonDocument(r), null, 2)}\n`;
 }
 
 const cellText = (v: TableValue): string => (v === null ? 'NULL' : String(v));

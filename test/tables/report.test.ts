@@ -47,6 +47,30 @@ beforeAll(() => writeJsonl(f, jsonl));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('calibra report --table --by', () => {
+  it('--format json prints the evaluate --table --format json document, the ranking worst first and the files written', async () => {
+    const metrics = 'ece,accuracy,mce';
+    const out = path.join(dir, 'rj.html');
+    const r = await cli(['report', ...TOP, '--by', 'region', '--metrics', metrics, '--out', out, '--format', 'json', '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    const doc = JSON.parse(r.out) as JsonDoc & { out: string; rankedBy: string; worstFirst: number[]; pngs: string[] };
+    const ev = JSON.parse((await cli(['evaluate', ...TOP, '--by', 'region', '--metrics', metrics, '--format', 'json'])).out) as JsonDoc;
+    // the same numbers to 1e-12 relative (DuckDB sums in parallel, so the last bit may differ between queries)
+    const same = (a: Record<string, number | null>, b: Record<string, number | null>): void => {
+      expect(Object.keys(a)).toEqual(Object.keys(b));
+      for (const k of Object.keys(b)) expect(Math.abs((a[k] as number) - (b[k] as number)), k).toBeLessThanOrEqual(1e-12 * Math.abs(b[k] as number));
+    };
+    same(doc.metrics, ev.metrics);
+    expect(doc.slices.map((x) => [x.key, x.n])).toEqual(ev.slices.map((x) => [x.key, x.n]));
+    doc.slices.forEach((x, i) => same(x.metrics, (ev.slices[i] as JsonDoc['slices'][number]).metrics));
+    expect(doc.out).toBe(out);
+    expect(doc.rankedBy).toBe('ece');
+    expect(fs.existsSync(out)).toBe(true);
+    // worst first: the slices' ECE read in that order never increases
+    const eces = doc.worstFirst.map((i) => doc.slices[i]?.metrics['ece'] as number);
+    expect(eces.length).toBe(doc.slices.length);
+    for (let i = 1; i < eces.length; i++) expect(eces[i] as number).toBeLessThanOrEqual(eces[i - 1] as number);
+  });
+
   it('the slice table equals evaluate --table --format json, ranked by ECE worst first; one diagram per drawn slice', async () => {
     const metrics = 'ece,accuracy,mce,auroc,ece_em';
     const out = path.join(dir, 'r1.html');

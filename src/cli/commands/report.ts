@@ -83,7 +83,8 @@ Output:
   --png-dir D                       also write every reliability diagram as PNG into D
   --title T                         heading (default "calibra report")
   --format FMT                      what is printed: table (default; summary and verdict) | json (the
-                                    recommendation, every metric per test set and method, files written)
+                                    recommendation, every metric per test set and method, files written;
+                                    with --table: evaluate --table's JSON, worstFirst slice indices, files)
   --force                           overwrite existing files
 
 Example:
