@@ -59,6 +59,19 @@ describe('calibra demo (smoke, --limit)', () => {
     expect(io.out()).toContain('== cfmnist-cnn');
   });
 
+  it("the report names methods by the spec a user types (compare's ID:k=v), the demo label as the title", async () => {
+    const out = join(dir, 'with-report');
+    const io = memoryIo();
+    expect(await runCli(['demo', '--models', 'digits-mlp', '--limit', '40', '--corruptions', 'gaussian_noise', '--out', out, '--quiet'], io), io.err()).toBe(0);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const names = new Map([...html.matchAll(/<td class="name" title="([^"]*)">([^<]*)/g)].map((m) => [m[1] as string, m[2] as string]));
+    expect(names.get('TS')).toBe('ts');
+    expect(names.get('uncalibrated')).toBe('none');
+    expect(names.get('CA (robust)')).toBe('ca:mode=robust');
+    expect(names.get('CE-trained')).toBe('ca:loss=ce');
+    expect(html).toMatch(/verdict: use [a-z]/); // an id, not a label
+  });
+
   it('rejects an unknown --suite with the list of suites (exit 2)', async () => {
     const io = memoryIo();
     expect(await runCli(['demo', '--suite', 'cifar', '--out', join(dir, 'x'), '--quiet'], io)).toBe(2);

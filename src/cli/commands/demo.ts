@@ -200,18 +200,28 @@ function buildReport(results: readonly DemoModelResult[], keep: Map<string, Map<
   const labels = [...new Set(results.flatMap((r) => r.methods.filter((m) => m.status === 'ok').map((m) => m.label)))];
   const methods: ReportMethod[] = [];
   for (const label of labels) {
+    const status = results.flatMap((r) => r.methods).find((m) => m.status === 'ok' && m.label === label);
     const probs: Matrix[] = [];
     for (const [model, t] of keys) {
       const cell = keep.get(model)?.get(`${label}\u0000${t}`);
       if (cell === undefined) break;
       probs.push(cell.probs);
     }
-    // the registry id lets the report's verdict compare against TS and uncalibrated (verdict's references)
-    const registryId = DEMO_METHODS.find((m) => m.label === label)?.id;
-    if (probs.length === keys.length) methods.push({ id: label, title: label, probs, ...(registryId !== undefined ? { method: registryId } : {}) });
+    // The report (verdict, tables, diagrams) names each method by the spec a user types, as compare does
+    // (`ts`, `ca:mode=robust`), with the demo's label as its title; the registry id lets the verdict compare
+    // against TS and uncalibrated (its references).
+    const registryId = status?.id ?? DEMO_METHODS.find((m) => m.label === label)?.id;
+    const spec = status !== undefined ? methodSpec(status.id, status.options) : label;
+    if (probs.length === keys.length) methods.push({ id: spec, title: label, probs, ...(registryId !== undefined ? { method: registryId } : {}) });
   }
   if (testSets.length === 0 || methods.length === 0) return null;
   return buildReportHtml({ title: 'calibra demo', subtitle: `models: ${results.map((r) => r.model).join(', ')}`, testSets, methods, options: { bootstrap: 0 } });
+}
+
+/** The `--methods` entry of a method and its options, e.g. `ca:mode=robust` (compare's ID:k=v;k=v). */
+function methodSpec(id: string, options: Readonly<Record<string, string | number | boolean>>): string {
+  const kv = Object.entries(options).map(([k, v]) => `${k}=${String(v)}`);
+  return kv.length > 0 ? `${id}:${kv.join(';')}` : id;
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
