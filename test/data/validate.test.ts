@@ -1,8 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { arrayToLabels, arrayToLogits, arrayToProbs, checkSameRows } from '../../src/data/validate.js';
+import { arrayToLabels, arrayToLogits, arrayToProbs, checkFinite, checkSameRows } from '../../src/data/validate.js';
 import { expectCode } from './helpers.js';
 
 const arr = (shape: number[], values: number[]): { shape: number[]; data: Float64Array } => ({ shape, data: new Float64Array(values) });
+
+describe('checkFinite (block scan)', () => {
+  it('names the first NaN/±Inf exactly as a test of every value does, at and around block edges (4 096), in float32 and float64', () => {
+    const cols = 7;
+    const n = 3 * 4096 + 11;
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      for (const pos of [0, 1, 4095, 4096, 4097, 8191, 8192, 2 * 4096 + 5, n - 1]) {
+        for (const make of [(k: number) => new Float64Array(k), (k: number) => new Float32Array(k)]) {
+          const data = make(n);
+          for (let i = 0; i < n; i++) data[i] = i % 3 === 0 ? -0 : Math.sin(i) * 1e30;
+          data[pos] = bad;
+          if (pos + 5 < n) data[pos + 5] = NaN; // a later bad value must not be the one named
+          const e = expectCode(() => checkFinite({ data, rows: Math.ceil(n / cols), cols }, 'logits', 'f.npy'), 'E_NON_FINITE');
+          expect(e.where).toBe(`row ${Math.floor(pos / cols)}, column ${pos % cols}`);
+          expect(e.message).toContain(String(bad));
+        }
+      }
+    }
+    // finite extremes (±max, ±0, subnormals) pass
+    const ok = new Float64Array([Number.MAX_VALUE, -Number.MAX_VALUE, 0, -0, 5e-324, -5e-324]);
+    expect(() => checkFinite({ data: ok, rows: 1, cols: 6 }, 'logits')).not.toThrow();
+  });
+});
 
 describe('arrayToLogits', () => {
   it('keeps an N×K matrix and turns an N-vector of binary logits into rows [0, z]', () => {
